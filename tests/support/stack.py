@@ -1,0 +1,150 @@
+"""Start and stop real servers for integration tests: the action server, Rasa servers
+(REST + socket.io) and the web page, on free local ports, each with its own environment.
+
+Used by the integration and browser tests; nothing here is mocked."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "ald.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 180.0, proc: Optional[subprocess.Popen] = None) -> None:
+    """Wait until `url` answers (any HTTP status), or fail with the process' log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@dataclass
+class Proc:
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait(timeout=10)
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def base_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONHASHSEED="0",
+    )
+    env.update(extra or {})
+    return env
+
+
+def spawn(name: str, args: List[str], env: Dict[str, str], logdir: Path) -> Proc:
+    logdir.mkdir(parents=True, exist_ok=True)
+    log = logdir / f"{name}.log"
+    fh = open(log, "ab")
+    popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    return Proc(name, popen, log)
+
+
+def start_action_server(logdir: Path, port: Optional[int] = None,
+                        env: Optional[Dict[str, str]] = None) -> tuple[Proc, int]:
+    port = port or free_port()
+    e = base_env({"SANIC_HOST": "127.0.0.1", **(env or {})})
+    p = spawn(f"actions-{port}", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                  "--port", str(port)], e, logdir)
+    wait_http(f"http://127.0.0.1:{port}/health", proc=p.popen)
+    return p, port
+
+
+def start_rasa_server(logdir: Path, action_port: int, port: Optional[int] = None,
+                      endpoints: str = "endpoints.yml", env: Optional[Dict[str, str]] = None,
+                      extra_args: Optional[List[str]] = None) -> tuple[Proc, int]:
+    """Start `rasa run` with the REST and socket.io channels; returns once it answers."""
+    port = port or free_port()
+    e = base_env({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+                  "SQLITE_DB": str(logdir / "rasa.db"), **(env or {})})
+    args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", endpoints,
+            "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port),
+            *(extra_args or [])]
+    p = spawn(f"rasa-{port}", args, e, logdir)
+    wait_http(f"http://127.0.0.1:{port}/", proc=p.popen)
+    # "/" answers before the model is loaded: wait for the REST channel to really reply.
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if p.popen.poll() is not None:
+            raise RuntimeError(f"rasa exited:\n{p.log_text()[-3000:]}")
+        try:
+            rest_send(port, f"warmup-{port}", "bonjour", timeout=30)
+            break
+        except OSError:
+            time.sleep(1)
+    return p, port
+
+
+def rest_send(port: int, sender: str, text: str, timeout: float = 60) -> List[dict]:
+    """Send one message on the REST channel and return the bot's messages."""
+    import json
+
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return json.loads(r.read().decode())
+
+
+def texts(messages: List[dict]) -> str:
+    """All the text of a list of bot messages (with button titles), as one string."""
+    parts: List[str] = []
+    for m in messages:
+        if m.get("text"):
+            parts.append(m["text"])
+        for b in m.get("buttons", []) or []:
+            parts.append(b.get("title", ""))
+    return "\n".join(parts)
+
+
+@dataclass
+class Stack:
+    """An action server and one or more Rasa servers started together."""
+    logdir: Path
+    procs: List[Proc] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for p in reversed(self.procs):
+            p.stop()
