@@ -1,0 +1,253 @@
+"""Input guard and confidence gate of the NLU pipeline (see config.yml).
+
+`InputGuard` (FIRST component): cuts over-long messages and masks personal identifiers
+(NIR, e-mail address, phone number; actions/rules/pii.py) in the message text, so that no
+later component, nor `parse_data["text"]`, ever sees them. What it did is recorded on the
+message as `guard` = {"truncated": bool, "masked": ["nir" | "email" | "phone", ...]}, which
+ends up in parse_data. (The tracker store masks the stored events again, because Rasa keeps
+the original text in `UserUttered.text`: components/tracker_store.py.)
+
+`ConfidenceGate` (LAST component, after FallbackClassifier) decides the final intent, in
+this order of precedence (the first that applies wins):
+  1. the guard masked an identifier  -> `share_personal_data` (confidence 1.0);
+  2. the guard cut the message        -> `message_too_long` (confidence 1.0);
+  3. the intent is `faq` but the ResponseSelector's confidence in the answer it picked is
+     below `faq_threshold`            -> `nlu_fallback` (confidence = faq_threshold).
+The forced intent is put first in `intent_ranking`; the rest of the ranking is kept.
+Privacy comes first: a long message that also holds a NIR gets the "do not share" reply.
+
+Logs: `install_log_redaction()` (called when either component or the tracker store is
+created) plugs into Rasa's structlog anonymisation hook, so that message texts, entities,
+slot values... are replaced by a marker at INFO and above (including the error logs of the
+channels, which log the text of a message that failed) and only masked at DEBUG.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Dict, List, Optional, Text
+
+import pluggy
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from actions.rules import pii
+
+logger = logging.getLogger(__name__)
+
+GUARD_KEY = "guard"
+MAX_CHARS_ENV = "MAX_MESSAGE_CHARS"
+DEFAULT_MAX_CHARS = 2000
+INTENT_PERSONAL_DATA = "share_personal_data"
+INTENT_TOO_LONG = "message_too_long"
+FAQ_INTENT = "faq"
+
+
+def max_chars(configured: Optional[int] = None) -> int:
+    """The message length limit: $MAX_MESSAGE_CHARS if set, else `configured`, else 2000."""
+    raw = os.environ.get(MAX_CHARS_ENV, "").strip()
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError(f"{MAX_CHARS_ENV} must be a whole number, not {raw!r}") from None
+        if value < 1:
+            raise ValueError(f"{MAX_CHARS_ENV} must be at least 1, not {value}")
+        return value
+    return int(configured) if configured else DEFAULT_MAX_CHARS
+
+
+REDACTED = "[texte non journalisé]"
+
+
+class _RedactingPipeline:
+    """What Rasa's `_anonymizer` log processor and the processor call (see rasa/plugin.py,
+    `get_anonymization_pipeline`)."""
+
+    @staticmethod
+    def log_run(value: Any) -> Any:
+        if value is None:
+            return None
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            return pii.mask_value(value)
+        return REDACTED
+
+    @staticmethod
+    def run(event_body: Dict[str, Any]) -> None:
+        """Called by the processor on each new event for an event broker: nothing to do
+        (the tracker store masks what it saves)."""
+        return None
+
+
+class _LogRedactionPlugin:
+    _hookimpl = pluggy.HookimplMarker("rasa")
+
+    @_hookimpl
+    def get_anonymization_pipeline(self) -> _RedactingPipeline:
+        return _RedactingPipeline()
+
+
+_PLUGIN = _LogRedactionPlugin()
+
+
+def install_log_redaction() -> None:
+    """Register the log redaction with Rasa's plugin manager (idempotent)."""
+    from rasa.plugin import plugin_manager
+
+    manager = plugin_manager()
+    if not manager.is_registered(_PLUGIN):
+        manager.register(_PLUGIN, name="ald-log-redaction")
+
+
+def guard_text(text: str, limit: int) -> tuple[str, Dict[str, Any]]:
+    """Mask identifiers in `text`, then cut it to `limit` characters.
+
+    Masking runs on the whole text first, so an identifier that straddles the cut is not
+    half left in clear."""
+    result = pii.mask(text or "")
+    cleaned = result.text
+    truncated = len(cleaned) > limit
+    if truncated:
+        cleaned = cleaned[:limit]
+    return cleaned, {"truncated": truncated, "masked": list(result.masked)}
+
+
+@DefaultV1Recipe.register(
+    # A featurizer-type node runs on the training data too (process_training_data), so
+    # training sees the same masked text as inference. It adds no features.
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
+    is_trainable=False,
+)
+class InputGuard(GraphComponent):
+    """Cuts over-long messages and masks NIR / e-mail / phone before any other component."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"max_chars": DEFAULT_MAX_CHARS}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._limit = max_chars(config.get("max_chars"))
+        install_log_redaction()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "InputGuard":
+        return cls(config)
+
+    @property
+    def limit(self) -> int:
+        return self._limit
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text is None:
+                continue
+            cleaned, report = guard_text(text, self._limit)
+            message.set(TEXT, cleaned)
+            message.set(GUARD_KEY, report, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Mask identifiers in training examples (never cut them)."""
+        for example in training_data.training_examples:
+            text = example.get(TEXT)
+            if not text:
+                continue
+            masked = pii.mask_text(text)
+            if masked == text:
+                continue
+            if example.get(ENTITIES):
+                # Masking would shift the annotated entity offsets: keep the example as it
+                # is and say so (write the placeholder in the training data instead).
+                logger.warning(
+                    "Training example with entities contains an identifier; not masked. "
+                    "Write the placeholder (e.g. %s) in the data instead.",
+                    pii.NIR_PLACEHOLDER,
+                )
+                continue
+            example.set(TEXT, masked)
+        return training_data
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class ConfidenceGate(GraphComponent):
+    """Final say on the intent: guard findings, then the FAQ answer confidence."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"faq_threshold": 0.45, "retrieval_intent": FAQ_INTENT}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._faq_threshold = float(config.get("faq_threshold", 0.45))
+        self._retrieval_intent = str(config.get("retrieval_intent") or FAQ_INTENT)
+        install_log_redaction()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ConfidenceGate":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            decision = self._decide(message)
+            if decision is not None:
+                name, confidence = decision
+                _force_intent(message, name, confidence)
+        return messages
+
+    def _decide(self, message: Message) -> Optional[tuple[str, float]]:
+        report = message.get(GUARD_KEY) or {}
+        if report.get("masked"):
+            return INTENT_PERSONAL_DATA, 1.0
+        if report.get("truncated"):
+            return INTENT_TOO_LONG, 1.0
+        intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if intent_name == self._retrieval_intent:
+            confidence = self._answer_confidence(message)
+            if confidence is None or confidence < self._faq_threshold:
+                return DEFAULT_NLU_FALLBACK_INTENT_NAME, self._faq_threshold
+        return None
+
+    def _answer_confidence(self, message: Message) -> Optional[float]:
+        """Confidence of the ResponseSelector in the answer it picked, if any."""
+        selector = message.get("response_selector") or {}
+        for key in (self._retrieval_intent, "default"):
+            response = (selector.get(key) or {}).get("response") or {}
+            if PREDICTED_CONFIDENCE_KEY in response:
+                return float(response[PREDICTED_CONFIDENCE_KEY])
+        return None
+
+
+def _force_intent(message: Message, name: str, confidence: float) -> None:
+    forced = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+    message.set(INTENT, forced, add_to_output=True)
+    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or [])
+               if r.get(INTENT_NAME_KEY) != name]
+    message.set(INTENT_RANKING_KEY, [dict(forced), *ranking], add_to_output=True)
