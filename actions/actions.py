@@ -111,7 +111,7 @@ def resolve_date(value: Any, prefer: str, must_be: str) -> Tuple[Optional[date],
     candidates = [s.text for s in spans] or [text]
     parsed = dates.parse_date_fr(candidates[0], t, prefer)  # type: ignore[arg-type]
     if parsed.value is None:
-        return None, ("utter_date_impossible" if parsed.error == "impossible" else "utter_date_unparsed"), {}
+        return None, f"utter_date_{parsed.error or 'unparsed'}", {}
     side = dates.check_side(parsed.value, t, must_be)  # type: ignore[arg-type]
     if side != "ok":
         return None, f"utter_date_{side}", {"date": fmt(parsed.value)}
@@ -352,9 +352,10 @@ class ActionAnswerExoneration(Action):
         agreement = slot_date(tracker, "agreement_date")
         r = delays.exoneration_end(match, agreement)
         note = phrase("renewal_notes", r.renewal_note) if r.renewal_note else ""
-        dispatcher.utter_message(response="utter_exoneration_end", ald_name=match.label,
-                                 ald_number=str(match.entry.number), years=str(r.years),
-                                 agreement=fmt(agreement), ends_on=fmt(r.ends_on), renewal_note=note)
+        dispatcher.utter_message(response="utter_exoneration_end_ambiguous" if r.ambiguous else "utter_exoneration_end",
+                                 ald_name=match.label, ald_number=str(r.number),
+                                 duration=ald_list.duration_text_fr(match), agreement=fmt(agreement),
+                                 ends_on=fmt(r.ends_on), renewal_note=note)
         return []
 
 
