@@ -68,3 +68,8 @@ test-stories: install $(MODEL)
 
 clean:
 	rm -rf models results .rasa .pytest_cache
+
+# Retention: deletes conversations whose last event is older than RETENTION_DAYS (default 90)
+# from the tracker store of the current profile (RASA_PROFILE). See docs/deployment.md.
+purge: install
+	$(PY) scripts/purge.py
