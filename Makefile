@@ -66,6 +66,16 @@ test-unit: install
 test-stories: install $(MODEL)
 	@scripts/conversation-tests.sh
 
+# NLU on the held-out set and 5-fold cross-validation, conversation tests, data checks:
+# reports in results/, summary in docs/evaluation.md (CV_EPOCHS=n lightens the cross-validation).
+evaluate: install $(MODEL)
+	$(PY) scripts/evaluate.py
+
+# Latency (REST and /model/parse), throughput, training times, memory: appended to
+# docs/benchmarks.md. Starts its own servers on free ports; trains in a temporary copy.
+bench: install $(MODEL)
+	$(PY) scripts/bench.py
+
 clean:
 	rm -rf models results .rasa .pytest_cache
 

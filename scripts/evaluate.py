@@ -1,0 +1,194 @@
+"""`make evaluate`: runs Rasa's own evaluations and writes the summary page docs/evaluation.md.
+
+Steps (each one's log in results/<step>.log, its reports in results/<step>/):
+  nlu-test  rasa test nlu on the held-out set tests/nlu with models/ald.tar.gz
+  nlu-cv    rasa test nlu --cross-validation --folds 5 on data/ (config: results/config-cv.yml)
+  stories   rasa test core on the conversation tests tests/stories
+  validate  rasa data validate
+  content   pytest tests/unit/test_content.py (the project's content checks)
+Then copies the key pictures to docs/img/evaluation/ and rewrites docs/evaluation.md.
+
+Usage: .venv/bin/python scripts/evaluate.py [--no-cv] [--cv-epochs N] [--only STEP ...]
+Exits 1 when a step crashed (no report); failing stories or tests are reported, not fatal."""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from datetime import datetime
+from pathlib import Path
+from typing import Dict, List
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import eval_summary as es  # noqa: E402
+import machine_info as machine  # noqa: E402
+
+RESULTS = ROOT / "results"
+IMG = ROOT / "docs" / "img" / "evaluation"
+DOC = ROOT / "docs" / "evaluation.md"
+RASA = str(ROOT / ".venv" / "bin" / "rasa")
+PY = str(ROOT / ".venv" / "bin" / "python")
+MODEL = "models/ald.tar.gz"
+FOLDS = 5
+
+# results/<folder>/<Rasa's file> -> (docs/img/evaluation/<name>, caption)
+PICTURES: Dict[str, Dict[str, tuple]] = {
+    "nlu-test": {
+        "intent_confusion_matrix.png": ("heldout-intent-confusion.png", "Held-out set: intent confusion matrix"),
+        "intent_histogram.png": ("heldout-intent-histogram.png", "Held-out set: intent confidence histogram"),
+        "response_selection_confusion_matrix.png": ("heldout-faq-confusion.png", "Held-out set: FAQ answer confusion matrix"),
+        "response_selection_histogram.png": ("heldout-faq-histogram.png", "Held-out set: FAQ answer confidence histogram"),
+        "DIETClassifier_confusion_matrix.png": ("heldout-entities-confusion.png", "Held-out set: entity confusion matrix (DIET)"),
+    },
+    "nlu-cv": {
+        "intent_confusion_matrix.png": ("cv-intent-confusion.png", "Cross-validation: intent confusion matrix"),
+        "intent_histogram.png": ("cv-intent-histogram.png", "Cross-validation: intent confidence histogram"),
+        "response_selection_histogram.png": ("cv-faq-histogram.png", "Cross-validation: FAQ answer confidence histogram"),
+    },
+    "stories": {
+        "story_confusion_matrix.png": ("stories-action-confusion.png", "Conversation tests: action confusion matrix"),
+    },
+}
+
+
+def cv_config(config: Dict, epochs: int | None) -> Dict:
+    """The NLU part of config.yml for cross-validation; `epochs` (if given) replaces the epochs
+    of every component that has some, to keep 5 trainings within minutes on 2 cores."""
+    out = {k: v for k, v in config.items() if k != "policies"}
+    pipeline = []
+    for comp in config["pipeline"]:
+        comp = dict(comp)
+        if epochs is not None and "epochs" in comp:
+            comp["epochs"] = epochs
+        pipeline.append(comp)
+    out["pipeline"] = pipeline
+    return out
+
+
+def run(step: str, args: List[str], env: Dict[str, str]) -> tuple[int, float]:
+    log = RESULTS / f"{step}.log"
+    print(f"==> {step}: {' '.join(a.replace(str(ROOT) + '/', '') for a in args)}", flush=True)
+    t0 = time.monotonic()
+    with open(log, "wb") as fh:
+        rc = subprocess.call(args, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    dt = time.monotonic() - t0
+    print(f"    exit {rc} in {dt:.0f} s (log: results/{step}.log)", flush=True)
+    return rc, dt
+
+
+def label_counts(path: str) -> Dict[str, int]:
+    """Examples per intent, FAQ examples counted per topic (`faq/<topic>`), read by Rasa."""
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    with warnings.catch_warnings():  # about the stories in data/, checked by `validate`
+        warnings.simplefilter("ignore")
+        td = TrainingDataImporter.load_from_dict(training_data_paths=[path]).get_nlu_data()
+    counts = {k: v for k, v in td.number_of_examples_per_intent.items()
+              if k not in td.retrieval_intents}
+    counts.update(td.number_of_examples_per_response)
+    return counts
+
+
+def copy_pictures() -> Dict[str, Dict[str, str]]:
+    """Copies the pictures present to docs/img/evaluation/ (stale ones are removed first);
+    returns {folder: {caption: path relative to docs/}}."""
+    if IMG.exists():
+        shutil.rmtree(IMG)
+    IMG.mkdir(parents=True)
+    rel: Dict[str, Dict[str, str]] = {}
+    for folder, pics in PICTURES.items():
+        for src, (dst, caption) in pics.items():
+            p = RESULTS / folder / src
+            if p.exists():
+                shutil.copyfile(p, IMG / dst)
+                rel.setdefault(folder, {})[caption] = f"img/evaluation/{dst}"
+    return rel
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    ap.add_argument("--cv-epochs", type=int, default=int(os.environ.get("CV_EPOCHS", "0")) or None,
+                    help="epochs of DIET/ResponseSelector during cross-validation "
+                         "(default: those of config.yml; env CV_EPOCHS)")
+    ap.add_argument("--only", nargs="+", choices=["nlu-test", "nlu-cv", "stories", "validate", "content"])
+    a = ap.parse_args()
+
+    steps = a.only or ["nlu-test", "nlu-cv", "stories", "validate", "content"]
+    if a.no_cv and "nlu-cv" in steps:
+        steps.remove("nlu-cv")
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+               PYTHONHASHSEED="0")
+    RESULTS.mkdir(exist_ok=True)
+    if not (ROOT / MODEL).exists() and {"nlu-test", "stories"} & set(steps):
+        print(f"ERROR: {MODEL} is missing: run `make train` first.", file=sys.stderr)
+        return 1
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    (RESULTS / "config-cv.yml").write_text(
+        yaml.safe_dump(cv_config(config, a.cv_epochs), sort_keys=False, allow_unicode=True),
+        encoding="utf-8")
+
+    commands = {
+        "nlu-test": [RASA, "test", "nlu", "--model", MODEL, "--nlu", "tests/nlu",
+                     "--out", "results/nlu-test"],
+        "nlu-cv": [RASA, "test", "nlu", "--nlu", "data", "--cross-validation", "--folds", str(FOLDS),
+                   "--config", "results/config-cv.yml", "--out", "results/nlu-cv"],
+        "stories": [RASA, "test", "core", "--model", MODEL, "--stories", "tests/stories",
+                    "--out", "results/stories"],
+        "validate": [RASA, "data", "validate", "--max-history", "5"],
+        "content": [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/test_content.py",
+                    "--junitxml", "results/content.xml"],
+    }
+    load_before = machine.load_average()
+    started = datetime.now().astimezone()
+    durations: Dict[str, float] = {}
+    crashed: List[str] = []
+    for step in steps:
+        out = RESULTS / step
+        if step in ("nlu-test", "nlu-cv", "stories") and out.exists():
+            shutil.rmtree(out)
+        if step == "content":
+            (RESULTS / "content.xml").unlink(missing_ok=True)
+        rc, durations[step] = run(step, commands[step], env)
+        # pytest: 1 = some tests failed (reported); validate: 1 = errors found (reported).
+        if rc != 0 and not (step in ("content", "validate") and rc == 1):
+            crashed.append(step)
+    load_after = machine.load_average()
+
+    cv_note = (f"Cross-validation used `config.yml` with the epochs of DIET and the "
+               f"ResponseSelector lowered to {a.cv_epochs} (to fit in about 10 minutes on 2 cores): "
+               f"its figures are a little lower than the real model's would be."
+               if a.cv_epochs else "Cross-validation used `config.yml` unchanged.")
+    cv_note += (f" Rasa leaves out of the cross-validation the intents with fewer than {FOLDS} "
+                f"examples.")
+    info = es.RunInfo(
+        date=started.strftime("%Y-%m-%d %H:%M %Z"),
+        commit=machine.git_commit(ROOT),
+        command="make evaluate" + ("" if steps == ["nlu-test", "nlu-cv", "stories", "validate", "content"]
+                                   else f"  (scripts/evaluate.py steps: {' '.join(steps)})"),
+        machine=machine.describe(),
+        cv_note=cv_note,
+        durations=durations,
+        under_load=machine.load_note(load_before, load_after),
+    )
+    text = es.render(info, RESULTS, copy_pictures(), label_counts("data"), label_counts("tests/nlu"))
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(text, encoding="utf-8")
+    print(f"==> wrote {DOC.relative_to(ROOT)} and {IMG.relative_to(ROOT)}/")
+    if crashed:
+        print(f"ERROR: these steps crashed (see their logs in results/): {', '.join(crashed)}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
