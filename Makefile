@@ -47,7 +47,7 @@ $(MODEL): $(MODEL_INPUTS) | install
 train: install $(MODEL)
 
 validate: install
-	$(RASA) data validate --fail-on-warnings --max-history 5
+	$(PY) scripts/validate.py
 
 run: install $(MODEL)
 	@scripts/run.sh
@@ -56,7 +56,7 @@ shell: install $(MODEL)
 	@scripts/run.sh shell
 
 test: install $(MODEL)
-	$(RASA) data validate --fail-on-warnings --max-history 5
+	$(PY) scripts/validate.py
 	$(PY) -m pytest -q tests
 	@scripts/conversation-tests.sh
 
