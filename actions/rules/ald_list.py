@@ -301,7 +301,7 @@ _RULES: Tuple[Tuple[str, str], ...] = (
     (r"tuberculose", "29_tuberculose"),
     (r"lepre", "29_lepre"),
     # n° 12, removed
-    (r"hypertension|\bhta\b|tension arterielle|trop de tension|hypertendu", "removed:12"),
+    (r"hypertension|\bhta\b|tension arterielle|trop de tension|hypertendu|de la tension\b", "removed:12"),
     # not on the list
     (r"fibromyalgi", "not:fibromyalgie"),
     (r"endometriose", "not:endometriose"),

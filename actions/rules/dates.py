@@ -135,10 +135,10 @@ NUMBER_WORDS: Dict[str, int] = {
 
 def _day_words() -> Dict[str, int]:
     """Days of the month in words, keys with single spaces: "premier", "deux", "dix sept",
-    "vingt et un", "trente et un" (hyphens or spaces in the text)."""
+    "vingt et un", "trente et un" (hyphens or spaces in the text); not "un" (1 is "premier")."""
     small = ["un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
              "douze", "treize", "quatorze", "quinze", "seize", "dix sept", "dix huit", "dix neuf"]
-    words = {w: i for i, w in enumerate(small, start=1)}
+    words = {w: i for i, w in enumerate(small, start=1) if w != "un"}  # "un mars": a chocolate bar
     words.update({"premier": 1, "vingt": 20, "trente": 30, "vingt et un": 21, "trente et un": 31})
     for i, unit in enumerate(small[1:9], start=2):
         words[f"vingt {unit}"] = 20 + i

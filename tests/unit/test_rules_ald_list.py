@@ -79,7 +79,7 @@ def test_lookup_on_list(text: str, key: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["hypertension", "HTA", "hypertension artérielle sévère",
-                                  "j'ai de la tension artérielle", "ALD 12", "12"])
+                                  "j'ai de la tension artérielle", "j'ai de la tension", "ALD 12", "12"])
 def test_hypertension_was_removed(text: str) -> None:
     match = lookup_disease(text)
     assert match is not None and match.status == "removed" and match.key == "12"

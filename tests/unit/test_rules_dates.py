@@ -182,6 +182,7 @@ def test_find_dates_in_sentences(sentence: str, spans: list) -> None:
     "la sclérose en plaques et le diabète",
     "je paie 2 € par consultation, 50 € par an",
     "cerfa n° 11626*03",
+    "j'ai mangé un mars",
     "",
 ])
 def test_find_dates_no_false_positives(sentence: str) -> None:
