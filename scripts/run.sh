@@ -8,23 +8,19 @@ mode=${1:-server}
 mkdir -p var
 : "${RASA_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTIONS_HOST:=127.0.0.1}" "${ACTIONS_PORT:=5055}"
 : "${WEB_PORT:=8080}" "${WEB_ORIGIN:=http://localhost:$WEB_PORT}" "${RASA_PROFILE:=sqlite}"
+# The web page (web/serve.py) reaches Rasa at RASA_PUBLIC_URL, with socket.io tokens signed by
+# RASA_SOCKET_JWT_SECRET, which Rasa's socket.io channel checks (credentials.yml). When unset,
+# the secret is random for this run (a restart then starts new web conversations).
+: "${RASA_PUBLIC_URL:=http://localhost:$RASA_PORT}"
+if [ -z "${RASA_SOCKET_JWT_SECRET:-}" ]; then
+  RASA_SOCKET_JWT_SECRET=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')
+fi
+export WEB_ORIGIN RASA_PUBLIC_URL RASA_SOCKET_JWT_SECRET
 : "${ACTION_ENDPOINT_URL:=http://127.0.0.1:$ACTIONS_PORT/webhook}" "${SQLITE_DB:=var/rasa.db}"
 export ACTION_ENDPOINT_URL SQLITE_DB RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 
 endpoints=endpoints.yml
-if [ "$RASA_PROFILE" = "postgres" ]; then
-  # PostgreSQL tracker store + Redis lock store (docs/deployment.md). Rasa fails on an unset
-  # ${VAR} in the endpoints file, so every one gets a default here (no password by default).
-  endpoints=endpoints.postgres.yml
-  : "${DB_HOST:=127.0.0.1}" "${DB_PORT:=5432}" "${DB_NAME:=rasa}" "${DB_USER:=rasa}" "${DB_PASSWORD:=}"
-  : "${REDIS_HOST:=127.0.0.1}" "${REDIS_PORT:=6379}" "${REDIS_DB:=1}" "${REDIS_PASSWORD:=}"
-  : "${REDIS_KEY_PREFIX:=ald}"
-  export DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD
-  export REDIS_HOST REDIS_PORT REDIS_DB REDIS_PASSWORD REDIS_KEY_PREFIX
-elif [ "$RASA_PROFILE" != "sqlite" ]; then
-  echo "RASA_PROFILE must be sqlite (default) or postgres, not '$RASA_PROFILE'" >&2
-  exit 2
-fi
+[ "$RASA_PROFILE" = "postgres" ] && endpoints=endpoints.postgres.yml
 
 pids=()
 stop() { trap - INT TERM EXIT; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
@@ -48,7 +44,7 @@ fi
 pids+=($!)
 
 if [ -f web/serve.py ]; then
-  .venv/bin/python web/serve.py --port "$WEB_PORT" &
+  .venv/bin/python web/serve.py --host "${WEB_HOST:-127.0.0.1}" --port "$WEB_PORT" &
   pids+=($!)
   echo "Web page: http://localhost:$WEB_PORT"
 fi

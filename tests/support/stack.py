@@ -5,6 +5,7 @@ Used by the integration and browser tests; nothing here is mocked."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -17,6 +18,12 @@ from typing import Dict, List, Optional
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "ald.tar.gz"
+
+#: Signs the socket.io tokens of this test run (credentials.yml: jwt_key); web/serve.py issues
+#: tokens with it and tests can mint their own with `socket_token`.
+SOCKET_JWT_SECRET = secrets.token_urlsafe(48)
+#: The page origin Rasa's socket.io channel accepts unless a test says otherwise.
+DEFAULT_WEB_ORIGIN = "http://localhost:8080"
 
 
 def free_port() -> int:
@@ -66,7 +73,9 @@ def base_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONHASHSEED="0",
+        RASA_SOCKET_JWT_SECRET=SOCKET_JWT_SECRET,
     )
+    env.setdefault("WEB_ORIGIN", DEFAULT_WEB_ORIGIN)
     env.update(extra or {})
     return env
 
@@ -113,6 +122,30 @@ def start_rasa_server(logdir: Path, action_port: int, port: Optional[int] = None
         except OSError:
             time.sleep(1)
     return p, port
+
+
+def start_web_server(logdir: Path, rasa_port: int, port: Optional[int] = None,
+                     env: Optional[Dict[str, str]] = None) -> tuple[Proc, int]:
+    """Start web/serve.py (the patient page) talking to the Rasa server on `rasa_port`.
+
+    Start Rasa with WEB_ORIGIN=http://127.0.0.1:<this port> (and `--cors` the same) so that
+    its socket.io channel accepts the page: pick the port first with `free_port()`."""
+    port = port or free_port()
+    e = base_env({"RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}", **(env or {})})
+    p = spawn(f"web-{port}", [str(VENV_BIN / "python"), "web/serve.py", "--host", "127.0.0.1",
+                              "--port", str(port)], e, logdir)
+    wait_http(f"http://127.0.0.1:{port}/healthz", timeout=30, proc=p.popen)
+    return p, port
+
+
+def socket_token(session_id: str, ttl: int = 600, secret: Optional[str] = None,
+                 now: Optional[float] = None) -> str:
+    """A socket.io token for conversation `session_id`, as web/serve.py issues them."""
+    import jwt
+
+    t = int(time.time() if now is None else now)
+    return jwt.encode({"sub": session_id, "aud": "ald-socketio", "iat": t, "exp": t + ttl,
+                       "sst": t}, secret or SOCKET_JWT_SECRET, algorithm="HS256")
 
 
 def rest_send(port: int, sender: str, text: str, timeout: float = 60) -> List[dict]:
