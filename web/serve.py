@@ -43,6 +43,10 @@ ROOT = WEB.parent
 STATIC = WEB / "static"
 WIDGET_BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 FIGURES = ROOT / "figures.yml"
+#: The widget's CSS imports a font from Google's servers: the page must load nothing from
+#: elsewhere (no internet at run time, and no third party learns who reads the page), so the
+#: bundle is served without that import (the CSP would block it anyway).
+REMOTE_FONT_IMPORT = b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
 
 #: Audience of the socket.io tokens (channels/socketio_secure.py checks the same value).
 TOKEN_AUDIENCE = "ald-socketio"
@@ -139,7 +143,7 @@ def content_security_policy(settings: Settings) -> str:
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
-        "font-src 'self'",
+        "font-src 'self' data:",
         f"connect-src 'self' {settings.rasa_origin} {settings.rasa_ws_origin}",
         "manifest-src 'self'",
         "object-src 'none'",
@@ -147,6 +151,15 @@ def content_security_policy(settings: Settings) -> str:
         "form-action 'none'",
         "frame-ancestors 'none'",
     ])
+
+
+def widget_bundle(path: Path = WIDGET_BUNDLE) -> bytes:
+    """The rasa-webchat bundle as served: without its remote font import."""
+    bundle = path.read_bytes().replace(REMOTE_FONT_IMPORT, b"")
+    if b"fonts.googleapis.com" in bundle:
+        raise SystemExit(f"web/serve.py: {path} still refers to fonts.googleapis.com "
+                         "(new widget version?): update REMOTE_FONT_IMPORT.")
+    return bundle
 
 
 # --- tokens ----------------------------------------------------------------------------------
@@ -163,7 +176,8 @@ def renewable_session(settings: Settings, token: Any, now: int) -> Optional[tupl
         return None
     try:
         claims = jwt.decode(token, settings.secret, algorithms=["HS256"], audience=TOKEN_AUDIENCE,
-                            options={"verify_exp": False, "require": ["sub", "sst", "exp"]})
+                            options={"verify_exp": False, "verify_iat": False,
+                                     "require": ["sub", "sst", "exp"]})
     except jwt.PyJWTError:
         return None
     sub, started = claims.get("sub"), claims.get("sst")
@@ -185,6 +199,7 @@ def make_app(settings: Settings, figures_path: Path = FIGURES,
         raise SystemExit(f"web/serve.py: {WIDGET_BUNDLE} is missing: run `make install`.")
     page = render_page((WEB / "index.html").read_text(encoding="utf-8"), load_figures(figures_path))
     csp = content_security_policy(settings)
+    bundle = widget_bundle()
 
     @web.middleware
     async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -205,8 +220,8 @@ def make_app(settings: Settings, figures_path: Path = FIGURES,
     async def index(_: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html", charset="utf-8")
 
-    async def widget(_: web.Request) -> web.FileResponse:
-        return web.FileResponse(WIDGET_BUNDLE, headers={"Content-Type": "text/javascript; charset=utf-8"})
+    async def widget(_: web.Request) -> web.Response:
+        return web.Response(body=bundle, content_type="text/javascript", charset="utf-8")
 
     async def session(request: web.Request) -> web.Response:
         # JSON only: a cross-site page cannot send this without a CORS preflight, which fails.

@@ -105,6 +105,7 @@
       showFullScreenButton: false,
       showMessageDate: false,
       params: { storage: "session" },
+      withRules: false, /* no Botfront rules: show the launcher before the server answers */
       mainColor: "#1d4e89",
       userBackgroundColor: "#1d4e89",
       userTextColor: "#ffffff",
