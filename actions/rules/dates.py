@@ -162,12 +162,15 @@ _PATTERNS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
     # 15/12/2025, 15-12-25, 15.12.2025 (the same separator twice)
     ("numeric", re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)"
                            r"(?P<y>\d{4}|\d{2})(?![\d/-]|\.\d)")),
-    # 15/12 (no year): the month must have two digits, so that "1/2 comprimé" is not a date
+    # 15/12 (no year): the month must have two digits, so that "1/2 comprimé" is not a date...
     ("numeric_noyear", re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})/(?P<m>\d{2})(?![\d/]|\.\d)")),
+    # ... or any month after "le", "du", "au": "le 5/9"
+    ("numeric_noyear", re.compile(r"(?<=(?:le|du|au) )(?<![\w'](?:le|du|au) )(?P<d>\d{1,2})/(?P<m>\d{1,2})"
+                                  r"(?![\d/]|\.\d)")),
     # [lundi] 10 janvier [2026] [dernier], le 1er mars, 1 er mars, premier mai
     ("textual", re.compile(
         rf"(?<![\w/.-])(?:(?P<wd>{_WEEKDAY_RE})\s+)?(?P<d>\d{{1,2}}|{_DAY_WORD_RE})(?:\s?er)?\s*"
-        rf"(?P<m>{_MONTH_RE})(?![a-z])\.?"
+        rf"(?P<m>{_MONTH_RE})(?![a-z])(?:\.(?=\s*\d))?"  # "janv. 2026"; not a full stop
         rf"(?:\s*,?\s*(?P<y>\d{{4}}(?!\d)|\d{{2}}(?!\d){_NOT_QUANTITY}))?"
         rf"(?:\s+(?P<rel>dernier|prochain)\b)?")),
     # fin mai [2027], mars 2026, mars dernier, en juin prochain (month only)

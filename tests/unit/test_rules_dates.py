@@ -92,6 +92,7 @@ def test_relative_dates_month_ends(today: date, text: str, expected: date) -> No
     ("25 decembre", date(2025, 12, 25), date(2026, 12, 25)),
     ("15/12", date(2025, 12, 15), date(2026, 12, 15)),
     ("03/04", date(2026, 4, 3), date(2027, 4, 3)),
+    ("le 5/9", date(2026, 9, 5), date(2027, 9, 5)),
     ("29 février", date(2024, 2, 29), date(2028, 2, 29)),  # only in leap years
     ("fin mai", date(2026, 5, 31), date(2027, 5, 31)),
 ])
@@ -159,6 +160,11 @@ def test_parsed_text_is_the_original_span() -> None:
     ("le 10 mars 15 jours après", ["10 mars"]),
     ("le 3 mai 20 h", ["3 mai"]),
     ("<b>le 10 janvier</b> 😀", ["10 janvier"]),
+    ("Envoyé le 28 septembre. Quand aurai-je la réponse ?", ["28 septembre"]),
+    ("envoyé le 14 oct. et rien", ["14 oct"]),
+    ("envoyé le 14 oct. 2026", ["14 oct. 2026"]),
+    ("envoyé le 5/9", ["5/9"]),
+    ("accord du 1/3 et demande au 2/2", ["1/3", "2/2"]),
 ])
 def test_find_dates_in_sentences(sentence: str, spans: list) -> None:
     found = find_dates(sentence)
@@ -178,6 +184,8 @@ def test_find_dates_in_sentences(sentence: str, spans: list) -> None:
     "06.12.34.56.78",
     "01-53-62-40-30",
     "prendre 1/2 comprimé 24h/24 et 7j/7",
+    "note finale 5/9",
+    "le 5/15 des patients",
     "j'ai un fichier dans mon cahier",
     "la sclérose en plaques et le diabète",
     "je paie 2 € par consultation, 50 € par an",
