@@ -20,7 +20,19 @@ export WEB_ORIGIN RASA_PUBLIC_URL RASA_SOCKET_JWT_SECRET
 export ACTION_ENDPOINT_URL SQLITE_DB RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 
 endpoints=endpoints.yml
-[ "$RASA_PROFILE" = "postgres" ] && endpoints=endpoints.postgres.yml
+if [ "$RASA_PROFILE" = "postgres" ]; then
+  # PostgreSQL tracker store + Redis lock store (docs/deployment.md). Rasa fails on an unset
+  # ${VAR} in the endpoints file, so every one gets a default here (no password by default).
+  endpoints=endpoints.postgres.yml
+  : "${DB_HOST:=127.0.0.1}" "${DB_PORT:=5432}" "${DB_NAME:=rasa}" "${DB_USER:=rasa}" "${DB_PASSWORD:=}"
+  : "${REDIS_HOST:=127.0.0.1}" "${REDIS_PORT:=6379}" "${REDIS_DB:=1}" "${REDIS_PASSWORD:=}"
+  : "${REDIS_KEY_PREFIX:=ald}"
+  export DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD
+  export REDIS_HOST REDIS_PORT REDIS_DB REDIS_PASSWORD REDIS_KEY_PREFIX
+elif [ "$RASA_PROFILE" != "sqlite" ]; then
+  echo "RASA_PROFILE must be sqlite (default) or postgres, not '$RASA_PROFILE'" >&2
+  exit 2
+fi
 
 pids=()
 stop() { trap - INT TERM EXIT; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
