@@ -22,12 +22,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Dict, Iterator, List, Literal, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Literal, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from dateparser.date import DateDataParser
 from dateutil.relativedelta import relativedelta
+
+if TYPE_CHECKING:  # dateparser is imported on first use (slow import; find_dates does not need it)
+    from dateparser.date import DateDataParser
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -305,17 +307,19 @@ def _month_year(m: int, year: Optional[str], rel: Optional[str], today: date, pr
 
 
 @lru_cache(maxsize=16)
-def _relative_parser(today: date, prefer: Prefer) -> DateDataParser:
+def _relative_parser(today: date, prefer: Prefer) -> "DateDataParser":
     """dateparser for relative expressions, one per (today, prefer): built once, reused."""
+    from dateparser.date import DateDataParser
     return DateDataParser(languages=["fr"], settings={
         "RELATIVE_BASE": datetime(today.year, today.month, today.day),
         "PREFER_DATES_FROM": prefer, "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False})
 
 
 @lru_cache(maxsize=1)
-def _strict_parser() -> DateDataParser:
+def _strict_parser() -> "DateDataParser":
     """dateparser for explicit dates in forms the patterns do not know ("janvier 10 2026",
-    "le dix janvier 2026"): day, month and year all required."""
+    "11 2 2026"): day, month and year all required."""
+    from dateparser.date import DateDataParser
     return DateDataParser(languages=["fr"], settings={
         "STRICT_PARSING": True, "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False})
 
@@ -435,3 +439,12 @@ def check_side(d: date, today: date, must_be: MustBe) -> Side:
     if d > add_years_clamped(today, MAX_YEARS_AHEAD):
         return "too_far"
     return "ok"
+
+
+def warm_up(today: Optional[date] = None) -> None:
+    """Imports dateparser and builds its parsers now (about half a second) rather than on the
+    first user's message: call it once when the action server starts."""
+    day = today or today_paris()
+    for prefer in ("past", "future"):
+        _relative("hier", day, prefer)  # type: ignore[arg-type]
+    _strict_parser().get_date_data("10 janvier 2026")

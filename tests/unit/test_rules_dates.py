@@ -265,3 +265,10 @@ def test_today_paris(now: datetime, expected: date) -> None:
 
 def test_today_paris_reads_the_clock_without_argument() -> None:
     assert isinstance(today_paris(), date)
+
+
+def test_warm_up_builds_the_parsers() -> None:
+    from actions.rules import dates
+    dates.warm_up(TODAY)
+    assert dates._relative_parser.cache_info().currsize >= 2
+    assert parse_date_fr("il y a 3 jours", TODAY, "past").value == date(2026, 11, 20)
