@@ -78,9 +78,8 @@ class AldMatch:
     `key`: for "on_list", the entry's number ("8") or the variant's key ("23_humeur"), the value
     of the ald_key slot; for "not_on_list", the disease code ("fibromyalgie"); for "removed",
     "12". `entry`/`variant`: the affection (on_list only). `label`: the French name for answers.
-    `hint`: an extra code for the answer, e.g. "severe_forms_n14" (asthma: only a severe chronic
-    respiratory insufficiency is n° 14), "severe_forms_n9" (migraine is not on the list; severe
-    neurological forms are n° 9 only in specific diseases), "" otherwise."""
+    `hint`: an extra code for the answer: "severe_forms_n14" (asthma is not on the list; only a
+    severe chronic respiratory insufficiency is, as n° 14), "" otherwise."""
 
     status: MatchStatus
     key: str

@@ -51,3 +51,15 @@ def test_another_file_changes_every_rule(tmp_path: Path, monkeypatch: pytest.Mon
         monkeypatch.delenv("ALD_FIGURES")
         figures.clear_cache()
     assert decision_delays(date(2026, 1, 10), date(2026, 1, 12)).favourable_by == date(2026, 1, 24)
+
+
+def test_rules_module_is_pure_python() -> None:
+    """actions.rules must not import Rasa (it is tested and used on its own)."""
+    import subprocess
+    import sys
+    code = ("import sys, actions.rules; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
