@@ -292,18 +292,22 @@ def _yearless(d: int, m: int, today: date, prefer: Prefer) -> Optional[date]:
     return None  # pragma: no cover (a leap year always comes within 8 years)
 
 
-def _month_year(m: int, year: Optional[str], rel: Optional[str], today: date, prefer: Prefer,
-                ) -> int:
-    """The year of a month named without a day ("mai dernier", "fin mai", "mai 2027")."""
+def _month_end(m: int, year: Optional[str], rel: Optional[str], today: date, prefer: Prefer,
+               ) -> Optional[date]:
+    """The last day of a month named without a day: "fin mai 2027" → 31 May 2027; "fin mai"
+    → the latest one on or before today ("past", or "dernier") or the next one on or after
+    today ("future", or "prochain")."""
     if year:
-        return _full_year(year, today)
-    if rel == "dernier" or (rel is None and prefer == "past"):
-        # the latest such month that has begun (this month counts unless "dernier")
-        if m < today.month or (m == today.month and rel is None):
-            return today.year
-        return today.year - 1
-    # the next such month that has not ended (this month counts)
-    return today.year if m >= today.month else today.year + 1
+        y = _full_year(year, today)
+        return _valid(y, m, calendar.monthrange(y, m)[1]) if 1 <= y <= 9999 else None
+    side: Prefer = "past" if rel == "dernier" else "future" if rel == "prochain" else prefer
+    step = -1 if side == "past" else 1
+    for offset in range(0, 3):
+        y = today.year + step * offset
+        candidate = date(y, m, calendar.monthrange(y, m)[1])
+        if (side == "past" and candidate <= today) or (side == "future" and candidate >= today):
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @lru_cache(maxsize=16)
@@ -357,9 +361,7 @@ def _interpret(kind: str, m: "re.Match[str]", original: str, today: date, prefer
     if kind in ("month", "month_end"):
         if g.get("pos") != "fin":
             return ParsedDate(None, "imprecise", text)
-        month = MONTHS[g["m"]]
-        year = _month_year(month, g.get("y"), g.get("rel"), today, prefer)
-        return ok(_valid(year, month, calendar.monthrange(year, month)[1]))
+        return ok(_month_end(MONTHS[g["m"]], g.get("y"), g.get("rel"), today, prefer))
     if kind in ("ago", "in"):
         n = _number(g["n"])
         unit = g["unit"]

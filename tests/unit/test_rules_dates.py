@@ -95,6 +95,9 @@ def test_relative_dates_month_ends(today: date, text: str, expected: date) -> No
     ("le 5/9", date(2026, 9, 5), date(2027, 9, 5)),
     ("29 février", date(2024, 2, 29), date(2028, 2, 29)),  # only in leap years
     ("fin mai", date(2026, 5, 31), date(2027, 5, 31)),
+    ("fin novembre", date(2025, 11, 30), date(2026, 11, 30)),   # today is 23 November
+    ("fin octobre", date(2026, 10, 31), date(2027, 10, 31)),
+    ("fin fevrier", date(2026, 2, 28), date(2027, 2, 28)),
 ])
 def test_dates_without_year(text: str, past: date, future: date) -> None:
     assert parse_date_fr(text, TODAY, "past").value == past
@@ -106,6 +109,8 @@ def test_dates_without_year(text: str, past: date, future: date) -> None:
     ("le 3 mars dernier", "past", date(2026, 3, 3)),
     ("le 3 mars prochain", "past", date(2027, 3, 3)),
     ("le 30 novembre prochain", "past", date(2026, 11, 30)),
+    ("fin mai dernier", "future", date(2026, 5, 31)),
+    ("fin novembre prochain", "past", date(2026, 11, 30)),
 ])
 def test_dernier_prochain(text: str, prefer: str, expected: date) -> None:
     assert parse_date_fr(text, TODAY, prefer).value == expected  # type: ignore[arg-type]
@@ -113,7 +118,7 @@ def test_dernier_prochain(text: str, prefer: str, expected: date) -> None:
 
 @pytest.mark.parametrize("text", [
     "31 février", "31 fevrier 2026", "30 février", "30/02/2026", "29/02/2026", "32 janvier",
-    "00/01/2026", "13/13/2026", "31/04/2026", "31 avril", "0 mars", "2026-02-30", "45 mai 2026",
+    "00/01/2026", "13/13/2026", "fin mai 0000", "10 mai 0000", "31/04/2026", "31 avril", "0 mars", "2026-02-30", "45 mai 2026",
 ])
 def test_impossible_dates_are_refused_not_corrected(text: str) -> None:
     for prefer in ("past", "future"):
