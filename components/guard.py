@@ -9,6 +9,8 @@ the original text in `UserUttered.text`: components/tracker_store.py.)
 
 `ConfidenceGate` (LAST component, after FallbackClassifier) decides the final intent, in
 this order of precedence (the first that applies wins):
+  0. the text matches a distress pattern (actions/safety_signals.yml) -> `suicidal_thoughts`
+     or `emergency` (confidence 1.0), whatever the classifier said: the safety net;
   1. the guard masked an identifier  -> `share_personal_data` (confidence 1.0);
   2. the guard cut the message        -> `message_too_long` (confidence 1.0);
   3. the intent is `faq` but the ResponseSelector's confidence in the answer it picked is
@@ -45,7 +47,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.rules import pii
+from actions.rules import pii, safety
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +225,9 @@ class ConfidenceGate(GraphComponent):
         return messages
 
     def _decide(self, message: Message) -> Optional[tuple[str, float]]:
+        signal = safety.distress_signal(message.get(TEXT) or "")
+        if signal is not None:
+            return signal, 1.0
         report = message.get(GUARD_KEY) or {}
         if report.get("masked"):
             return INTENT_PERSONAL_DATA, 1.0

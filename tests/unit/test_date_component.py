@@ -106,10 +106,8 @@ def test_config_entity_name(tmp_path: Path) -> None:
     assert [e["entity"] for e in message.get("entities")] == ["when"]
 
 
-def test_long_message_is_fast(extractor: FrenchDateExtractor) -> None:
-    import time
+def test_long_message_gets_all_its_dates(extractor: FrenchDateExtractor) -> None:
+    # (speed is measured by `make bench`, not here)
     message = Message({"text": ("il y a 10 jours, le 3 mars, 15/12/2025 " * 300)[:10_000]})
-    start = time.perf_counter()
     extractor.process([message])
-    assert time.perf_counter() - start < 2.0
     assert len(dates_of(message)) > 500

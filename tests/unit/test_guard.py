@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -94,12 +93,12 @@ def test_message_without_text_is_untouched() -> None:
     assert message.get(TEXT) is None and message.get("guard") is None
 
 
-def test_guard_is_fast_on_ten_thousand_characters() -> None:
+def test_guard_cuts_ten_thousand_characters_of_anything() -> None:
     texts = ["a" * 10_000, ("mon nir " + NIR + " ") * 400, "1 " * 5_000, "😀<p>" * 2_500]
-    start = time.perf_counter()
     for text in texts:
-        run_guard(text)
-    assert time.perf_counter() - start < 1.0
+        message = run_guard(text)
+        assert len(message.get(TEXT)) == 2000
+        assert message.get("guard")["truncated"] is True
 
 
 def test_training_examples_are_masked_like_messages() -> None:
@@ -123,8 +122,8 @@ def test_training_examples_are_masked_like_messages() -> None:
 
 def classified(intent: str, confidence: float, ranking: Optional[List[Dict]] = None,
                answer_confidence: Optional[float] = None, selector_key: str = "faq",
-               report: Optional[Dict] = None) -> Message:
-    message = Message(data={TEXT: "x"})
+               report: Optional[Dict] = None, text: str = "x") -> Message:
+    message = Message(data={TEXT: text})
     message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
     message.set(INTENT_RANKING_KEY, ranking if ranking is not None else
                 [{"name": intent, "confidence": confidence},
@@ -190,6 +189,28 @@ def test_masked_identifier_wins_over_everything() -> None:
     assert message.get(INTENT_RANKING_KEY)[0] == {"name": "share_personal_data",
                                                   "confidence": 1.0}
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)][1:] == ["faq", "greet"]
+
+
+def test_distress_message_missed_by_the_classifier_gets_the_safety_intent() -> None:
+    message = gate(classified("faq", 1.0, answer_confidence=0.99,
+                              text="je voudrais que tout s'arrête pour toujours"))
+    assert message.get(INTENT) == {"name": "suicidal_thoughts", "confidence": 1.0}
+    message = gate(classified("medical_advice", 0.66,
+                              text="mon mari a pris beaucoup trop de comprimés"))
+    assert message.get(INTENT) == {"name": "emergency", "confidence": 1.0}
+
+
+def test_safety_net_wins_over_the_personal_data_reply() -> None:
+    message = gate(classified("share_personal_data", 1.0, report={"truncated": False,
+                                                                 "masked": ["phone"]},
+                              text="je veux mourir, appelez moi au [téléphone masqué]"))
+    assert message.get(INTENT)["name"] == "suicidal_thoughts"
+
+
+def test_question_about_the_ald_that_names_an_emergency_is_not_forced() -> None:
+    message = gate(classified("faq", 0.9, answer_confidence=0.9,
+                              text="hospitalisé en urgence après un AVC, qui fait le protocole ?"))
+    assert message.get(INTENT)["name"] == "faq"
 
 
 def test_truncated_message_wins_over_the_faq_rule() -> None:

@@ -1,0 +1,53 @@
+"""Safety net for distress messages: recognises suicidal thoughts and medical emergencies in a
+message with the patterns of actions/safety_signals.yml, so that the NLU gate
+(components/guard.py) can force the safety answer (3114, or 15 / 112) when the classifier
+missed it. Pure Python, no Rasa import.
+
+Source: FACTS.md, "Contacts" (3114 for suicidal thoughts, 15 / 112 for an emergency) and the
+design brief's "Safety first" rule. The phone numbers themselves live in figures.yml.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Pattern
+
+import yaml
+
+SIGNALS_FILE = Path(__file__).resolve().parent.parent / "safety_signals.yml"
+SUICIDAL = "suicidal_thoughts"
+EMERGENCY = "emergency"
+# Suicidal thoughts first: "j'ai pris trop de cachets, je veux mourir" gets 3114 and 15.
+ORDER = (SUICIDAL, EMERGENCY)
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, straight apostrophes, single spaces."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+@lru_cache(maxsize=None)
+def _patterns(path: str = str(SIGNALS_FILE)) -> Dict[str, List[Pattern[str]]]:
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle) or {}
+    missing = [name for name in ORDER if not raw.get(name)]
+    if missing:
+        raise ValueError(f"{path}: no patterns for {', '.join(missing)}")
+    return {name: [re.compile(p) for p in raw[name]] for name in ORDER}
+
+
+def distress_signal(text: str, path: Optional[str] = None) -> Optional[str]:
+    """`"suicidal_thoughts"`, `"emergency"` or None for a user message."""
+    plain = normalise(text)
+    if not plain:
+        return None
+    patterns = _patterns(path) if path else _patterns()
+    for name in ORDER:
+        if any(p.search(plain) for p in patterns[name]):
+            return name
+    return None

@@ -1,0 +1,83 @@
+"""Safety net patterns (actions/safety_signals.yml, actions/rules/safety.py): distress is
+caught, and ordinary ALD questions that merely name an emergency or a disease are not."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actions.rules import safety
+
+SUICIDAL = [
+    "je ne veux plus être là",
+    "je voudrais que tout s'arrête pour toujours",
+    "j'ai envie de mourir",
+    "je pense au suicide",
+    "JE VEUX EN FINIR",
+    "je n’ai plus envie de vivre",
+    "jai plus la force de vivre",
+    "je vais me foutre en l'air",
+    "je veux mettre fin à mes jours",
+    "la vie n'a plus de sens depuis le diagnostic",
+    "des idees suicidaires depuis une semaine",
+]
+EMERGENCY = [
+    "ma mère ne parle plus normalement et son bras ne bouge plus",
+    "mon mari a pris beaucoup trop de comprimés",
+    "il a avalé toute la boîte de cachets",
+    "j'ai une douleur dans la poitrine qui serre",
+    "mon père a perdu connaissance",
+    "je n'arrive plus à respirer",
+    "je crois qu'il fait un AVC",
+    "ma fille convulse",
+    "il saigne énormément",
+]
+ORDINARY = [
+    "l'AVC est-il une ALD ?",
+    "hospitalisé en urgence, qui fait le protocole de soins ?",
+    "insuffisance respiratoire chronique grave, c'est sur la liste ?",
+    "la crise cardiaque est elle prise en charge a 100%",
+    "mes médicaments sont-ils remboursés à 100 % ?",
+    "le protocole est fini, comment le renouveler",
+    "je suis suivi pour une dépression, est-ce une ALD ?",
+    "combien de temps dure l'exonération pour un cancer",
+    "",
+    "   ",
+    "<img src=x onerror=alert(1)>",
+    "😀😀😀",
+]
+
+
+@pytest.mark.parametrize("text", SUICIDAL)
+def test_suicidal_thoughts_are_caught(text: str) -> None:
+    assert safety.distress_signal(text) == safety.SUICIDAL
+
+
+@pytest.mark.parametrize("text", EMERGENCY)
+def test_emergencies_are_caught(text: str) -> None:
+    assert safety.distress_signal(text) == safety.EMERGENCY
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_questions_are_left_to_the_classifier(text: str) -> None:
+    assert safety.distress_signal(text) is None
+
+
+def test_suicidal_thoughts_come_before_the_emergency() -> None:
+    assert safety.distress_signal("j'ai pris trop de cachets, je veux mourir") == safety.SUICIDAL
+
+
+def test_normalise_strips_accents_case_apostrophes_and_spaces() -> None:
+    assert safety.normalise("  Je n’AI   plus ENVIE ") == "je n'ai plus envie"
+
+
+def test_a_signals_file_without_one_of_the_lists_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "signals.yml"
+    bad.write_text("suicidal_thoughts: ['suicid']\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="emergency"):
+        safety.distress_signal("bonjour", path=str(bad))
+
+
+def test_ten_thousand_characters_are_scanned() -> None:
+    assert safety.distress_signal("protocole " * 1000) is None
+    assert safety.distress_signal("protocole " * 999 + "je veux mourir") == safety.SUICIDAL
