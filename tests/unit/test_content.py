@@ -111,6 +111,7 @@ def test_answer_form(name, text):
     filled = re.sub(r"\{fig_[a-z0-9_]+\}", "XXXXXXXXXX", text)
     assert len(filled) <= 650, f"{name} is {len(filled)} characters long"
     assert "**" not in text and "|" not in text and "<" not in text, f"{name}: markdown/HTML"
+    assert "](" not in text, f"{name}: a markdown link (write the address out, for the helpline)"
     assert not re.search(r"\bvolet\s*(n°\s*)?[1-4]\b", text), f"{name} names a volet by number"
     assert not re.search(r"\btu\b|\bton\b|\btes\b", text.lower()), f"{name} should say vous"
     if name.startswith("utter_faq/"):
