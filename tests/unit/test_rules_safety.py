@@ -19,6 +19,7 @@ SUICIDAL = [
     "je vais me foutre en l'air",
     "je veux mettre fin à mes jours",
     "la vie n'a plus de sens depuis le diagnostic",
+    "ma vie ne vaut plus rien, je veux partir",
     "des idees suicidaires depuis une semaine",
 ]
 EMERGENCY = [
