@@ -418,6 +418,20 @@ ALD_STATUS_WORDS = (("non exo", "non_exonerante"), ("pas exo", "non_exonerante")
                     ("ald", "exonerante"), ("oui", "exonerante"))
 
 
+def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
+    """The CareKind of a care_kind slot value: the slot holds what NLU extracted, which may be
+    a word the rules do not know ("soins") or one of several care words of the message; then
+    the other care_kind entities of the latest message are tried. None if none is known."""
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    if tracker is not None:
+        values += list(tracker.get_latest_entity_values("care_kind"))
+    for v in values:
+        kind = coverage.care_kind_from_text(str(v or ""))
+        if kind is not None:
+            return kind
+    return None
+
+
 def situation_from(tracker: Tracker) -> coverage.Situation:
     def b(name: str) -> Optional[bool]:
         v = tracker.get_slot(name)
@@ -434,7 +448,8 @@ class ValidateCoverageForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        care = tracker.get_slot("care_kind")
+        # Called before the slots are validated: the raw value may not be a known care kind.
+        care = care_from(tracker.get_slot("care_kind"), tracker)
         if not care:
             return ["care_kind"]
         verdict = coverage.coverage(care, situation_from(tracker))
@@ -442,7 +457,7 @@ class ValidateCoverageForm(FormValidationAction):
 
     def validate_care_kind(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[Text, Any]:
-        kind = coverage.care_kind_from_text(str(value or ""))
+        kind = care_from(value, tracker)
         if kind is None:
             dispatcher.utter_message(response="utter_care_kind_unknown")
             return {"care_kind": None}
@@ -483,8 +498,9 @@ class ActionAnswerCoverage(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        care = tracker.get_slot("care_kind")
+        care = care_from(tracker.get_slot("care_kind"))
         if not care:
+            dispatcher.utter_message(response="utter_care_kind_unknown")  # never stay silent
             return []
         verdict = coverage.coverage(care, situation_from(tracker))
         reasons = " ".join(filter(None, (phrase("reasons", c) for c in verdict.reasons)))

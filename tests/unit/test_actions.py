@@ -128,6 +128,25 @@ async def test_coverage_asks_only_what_is_needed():
     assert await v.required_slots([], d, tracker({"care_kind": "medecine_douce"}), DOMAIN) == ["care_kind"]
 
 
+async def test_coverage_with_an_unknown_or_several_extracted_care_words():
+    # NLU may put a word the rules do not know ("soins") or several words in the slot.
+    v = A.ValidateCoverageForm()
+    d = CollectingDispatcher()
+    assert await v.required_slots([], d, tracker({"care_kind": "soins"}), DOMAIN) == ["care_kind"]
+    slots = await v.required_slots([], d, tracker({"care_kind": ["soins", "transport"],
+                                                   "ald_status": "non_exonerante"}), DOMAIN)
+    assert slots[:2] == ["care_kind", "linked_to_ald"]
+    assert v.validate_care_kind(["soins", "taxi"], d, tracker(), DOMAIN) == {"care_kind": "transport"}
+    assert v.validate_care_kind("soins", d, tracker(), DOMAIN) == {"care_kind": None}
+    two = tracker(text="mon transport pour mes soins", intent="ask_coverage",
+                  entities=[{"entity": "care_kind", "value": "transport"},
+                            {"entity": "care_kind", "value": "soins"}])
+    assert v.validate_care_kind("soins", d, two, DOMAIN) == {"care_kind": "transport"}
+    assert [m["response"] for m in d.messages] == ["utter_care_kind_unknown"]
+    messages, events = await run(A.ActionAnswerCoverage(), tracker({"care_kind": "soins"}))
+    assert only(messages)["response"] == "utter_care_kind_unknown" and events == []
+
+
 @pytest.mark.parametrize("slots,response,fragment", [
     ({"care_kind": "kine", "ald_status": "exonerante", "linked_to_ald": False},
      "utter_coverage_usual", "pas lié à votre ALD"),
