@@ -20,6 +20,7 @@ SUICIDAL = [
     "je veux mettre fin à mes jours",
     "la vie n'a plus de sens depuis le diagnostic",
     "ma vie ne vaut plus rien, je veux partir",
+    "parfois je me dis que ce serait plus simple de mourir",
     "des idees suicidaires depuis une semaine",
 ]
 EMERGENCY = [
