@@ -22,7 +22,8 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 export PYTHONHASHSEED         := 0
 
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null)
-MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard components/*.py)
+# What the model is trained from: config, domain, data and the custom NLU components.
+MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) components/guard.py components/dates.py
 
 .PHONY: help install lock train run shell test test-unit test-stories validate evaluate bench purge clean
 
