@@ -128,13 +128,28 @@ def guard_text(text: str, limit: int) -> tuple[str, Dict[str, Any]]:
     return cleaned, {"truncated": truncated, "masked": list(result.masked)}
 
 
+class _ConfigOnlyComponent(GraphComponent):
+    """A component built from its configuration alone (nothing trained, nothing stored);
+    subclasses take the config in __init__."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "_ConfigOnlyComponent":
+        return cls(config)
+
+
 @DefaultV1Recipe.register(
     # A featurizer-type node runs on the training data too (process_training_data), so
     # training sees the same masked text as inference. It adds no features.
     [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
     is_trainable=False,
 )
-class InputGuard(GraphComponent):
+class InputGuard(_ConfigOnlyComponent):
     """Cuts over-long messages and masks NIR / e-mail / phone before any other component."""
 
     @staticmethod
@@ -144,16 +159,6 @@ class InputGuard(GraphComponent):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._limit = max_chars(config.get("max_chars"))
         install_log_redaction()
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "InputGuard":
-        return cls(config)
 
     @property
     def limit(self) -> int:
@@ -194,7 +199,7 @@ class InputGuard(GraphComponent):
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class ConfidenceGate(GraphComponent):
+class ConfidenceGate(_ConfigOnlyComponent):
     """Final say on the intent: guard findings, then the FAQ answer confidence."""
 
     @staticmethod
@@ -205,16 +210,6 @@ class ConfidenceGate(GraphComponent):
         self._faq_threshold = float(config.get("faq_threshold", 0.45))
         self._retrieval_intent = str(config.get("retrieval_intent") or FAQ_INTENT)
         install_log_redaction()
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ConfidenceGate":
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
