@@ -165,3 +165,19 @@ def test_each_faq_topic_has_conversation_test():
     missing = [i for i in faq if f"intent: {i}\n" not in stories + "\n"]
     assert not missing, missing
     assert "utter_faq/" not in stories.replace("intent: faq/", ""), "use action: utter_faq (rasa#8459)"
+
+
+@pytest.mark.parametrize("response, figure", [
+    ("utter_ask_sent_date", "delai_decision"),
+    ("utter_ask_valid_until", "delai_renouvellement"),
+    ("utter_ask_derog_start", "duree_derogatoire"),
+    ("utter_ask_request_date", None),
+])
+def test_first_question_of_a_date_form_gives_the_general_rule(response, figure):
+    # A general question ("how long does the caisse take?") that the classifier takes for a
+    # personal one starts a form: its first question must answer the general question too.
+    text = ALL_RESPONSES[response][0]["text"]
+    rule, _, question = text.rpartition(". ")
+    assert rule and "?" in question and "?" not in rule, text
+    if figure:
+        assert "{fig_" + figure + "}" in rule
