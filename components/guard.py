@@ -9,8 +9,9 @@ the original text in `UserUttered.text`: components/tracker_store.py.)
 
 `ConfidenceGate` (LAST component, after FallbackClassifier) decides the final intent, in
 this order of precedence (the first that applies wins):
-  0. the text matches a distress pattern (actions/safety_signals.yml) -> `suicidal_thoughts`
-     or `emergency` (confidence 1.0), whatever the classifier said: the safety net;
+  0. the text matches a safety pattern (actions/safety_signals.yml) -> `suicidal_thoughts`,
+     `emergency` or `medical_advice` (confidence 1.0), whatever the classifier said: the
+     safety net;
   1. the guard masked an identifier  -> `share_personal_data` (confidence 1.0);
   2. the guard cut the message        -> `message_too_long` (confidence 1.0);
   3. the intent is `faq` but the ResponseSelector's confidence in the answer it picked is
@@ -220,7 +221,7 @@ class ConfidenceGate(_ConfigOnlyComponent):
         return messages
 
     def _decide(self, message: Message) -> Optional[tuple[str, float]]:
-        signal = safety.distress_signal(message.get(TEXT) or "")
+        signal = safety.safety_signal(message.get(TEXT) or "")
         if signal is not None:
             return signal, 1.0
         report = message.get(GUARD_KEY) or {}

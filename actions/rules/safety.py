@@ -1,10 +1,11 @@
-"""Safety net for distress messages: recognises suicidal thoughts and medical emergencies in a
-message with the patterns of actions/safety_signals.yml, so that the NLU gate
-(components/guard.py) can force the safety answer (3114, or 15 / 112) when the classifier
-missed it. Pure Python, no Rasa import.
+"""Safety net of the NLU: recognises suicidal thoughts, medical emergencies and requests for
+medical advice in a message with the patterns of actions/safety_signals.yml, so that the NLU
+gate (components/guard.py) can force the safety answer (3114, 15 / 112, or "no advice: see
+your médecin or pharmacien") when the classifier missed it. Pure Python, no Rasa import.
 
 Source: FACTS.md, "Contacts" (3114 for suicidal thoughts, 15 / 112 for an emergency) and the
-design brief's "Safety first" rule. The phone numbers themselves live in figures.yml.
+design brief's "Safety first" rule (never advise on a treatment). The phone numbers
+themselves live in figures.yml.
 """
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ import yaml
 SIGNALS_FILE = Path(__file__).resolve().parent.parent / "safety_signals.yml"
 SUICIDAL = "suicidal_thoughts"
 EMERGENCY = "emergency"
-# Suicidal thoughts first: "j'ai pris trop de cachets, je veux mourir" gets 3114 and 15.
-ORDER = (SUICIDAL, EMERGENCY)
+MEDICAL_ADVICE = "medical_advice"
+# Suicidal thoughts first: "j'ai pris trop de cachets, je veux mourir" gets 3114 and 15; the
+# emergency before the advice: "il a pris trop de comprimés, quelle dose est dangereuse ?"
+# gets 15 / 112.
+ORDER = (SUICIDAL, EMERGENCY, MEDICAL_ADVICE)
 
 
 def normalise(text: str) -> str:
@@ -41,8 +45,8 @@ def _patterns(path: str = str(SIGNALS_FILE)) -> Dict[str, List[Pattern[str]]]:
     return {name: [re.compile(p) for p in raw[name]] for name in ORDER}
 
 
-def distress_signal(text: str, path: Optional[str] = None) -> Optional[str]:
-    """`"suicidal_thoughts"`, `"emergency"` or None for a user message."""
+def safety_signal(text: str, path: Optional[str] = None) -> Optional[str]:
+    """`"suicidal_thoughts"`, `"emergency"`, `"medical_advice"` or None for a user message."""
     plain = normalise(text)
     if not plain:
         return None

@@ -198,6 +198,9 @@ def test_distress_message_missed_by_the_classifier_gets_the_safety_intent() -> N
     message = gate(classified("medical_advice", 0.66,
                               text="mon mari a pris beaucoup trop de comprimés"))
     assert message.get(INTENT) == {"name": "emergency", "confidence": 1.0}
+    message = gate(classified("out_of_scope", 0.95,
+                              text="combien de gélules d'ibuprofène au maximum par jour"))
+    assert message.get(INTENT) == {"name": "medical_advice", "confidence": 1.0}
 
 
 def test_safety_net_wins_over_the_personal_data_reply() -> None:

@@ -1,5 +1,6 @@
-"""Safety net patterns (actions/safety_signals.yml, actions/rules/safety.py): distress is
-caught, and ordinary ALD questions that merely name an emergency or a disease are not."""
+"""Safety net patterns (actions/safety_signals.yml, actions/rules/safety.py): distress and
+requests for medical advice are caught, and ordinary ALD questions that merely name an
+emergency, a disease or a drug are not."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,6 +35,17 @@ EMERGENCY = [
     "ma fille convulse",
     "il saigne énormément",
 ]
+MEDICAL_ADVICE = [
+    "combien de comprimés de doliprane par jour au maximum ?",
+    "quelle dose d'insuline je dois faire ce soir",
+    "la dose maximale de paracétamol c'est combien",
+    "j'ai oublié mon cachet hier, je peux doubler la dose ?",
+    "je peux boire de l'alcool avec mon traitement ?",
+    "puis-je prendre de l'ibuprofène avec mon anticoagulant",
+    "quels effets secondaires a la chimio ?",
+    "les effets indésirables de l'hormonothérapie",
+    "quel médicament prendre pour faire baisser la fièvre",
+]
 ORDINARY = [
     "l'AVC est-il une ALD ?",
     "hospitalisé en urgence, qui fait le protocole de soins ?",
@@ -43,6 +55,14 @@ ORDINARY = [
     "le protocole est fini, comment le renouveler",
     "je suis suivi pour une dépression, est-ce une ALD ?",
     "combien de temps dure l'exonération pour un cancer",
+    "puis-je prendre rendez-vous avec un spécialiste sans passer par mon médecin traitant ?",
+    "combien je paie par boîte de médicaments avec les franchises ?",
+    "le protocole indique la posologie de mes médicaments ?",
+    "quels médicaments sont remboursés à 100 % ?",
+    "mon traitement est-il pris en charge en entier ?",
+    "si j'arrête de travailler, je garde mon ALD ?",
+    "les soins des effets secondaires de ma chimio sont-ils pris à 100 % ?",
+    "effets secondaires du traitement, les soins en plus de la liste HAS sont remboursés ?",
     "",
     "   ",
     "<img src=x onerror=alert(1)>",
@@ -52,21 +72,31 @@ ORDINARY = [
 
 @pytest.mark.parametrize("text", SUICIDAL)
 def test_suicidal_thoughts_are_caught(text: str) -> None:
-    assert safety.distress_signal(text) == safety.SUICIDAL
+    assert safety.safety_signal(text) == safety.SUICIDAL
 
 
 @pytest.mark.parametrize("text", EMERGENCY)
 def test_emergencies_are_caught(text: str) -> None:
-    assert safety.distress_signal(text) == safety.EMERGENCY
+    assert safety.safety_signal(text) == safety.EMERGENCY
+
+
+@pytest.mark.parametrize("text", MEDICAL_ADVICE)
+def test_requests_for_medical_advice_are_caught(text: str) -> None:
+    assert safety.safety_signal(text) == safety.MEDICAL_ADVICE
 
 
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_questions_are_left_to_the_classifier(text: str) -> None:
-    assert safety.distress_signal(text) is None
+    assert safety.safety_signal(text) is None
 
 
 def test_suicidal_thoughts_come_before_the_emergency() -> None:
-    assert safety.distress_signal("j'ai pris trop de cachets, je veux mourir") == safety.SUICIDAL
+    assert safety.safety_signal("j'ai pris trop de cachets, je veux mourir") == safety.SUICIDAL
+
+
+def test_an_emergency_comes_before_the_request_for_advice() -> None:
+    assert (safety.safety_signal("il a pris trop de comprimés, quelle dose est dangereuse ?")
+            == safety.EMERGENCY)
 
 
 def test_normalise_strips_accents_case_apostrophes_and_spaces() -> None:
@@ -77,9 +107,9 @@ def test_a_signals_file_without_one_of_the_lists_is_refused(tmp_path: Path) -> N
     bad = tmp_path / "signals.yml"
     bad.write_text("suicidal_thoughts: ['suicid']\n", encoding="utf-8")
     with pytest.raises(ValueError, match="emergency"):
-        safety.distress_signal("bonjour", path=str(bad))
+        safety.safety_signal("bonjour", path=str(bad))
 
 
 def test_ten_thousand_characters_are_scanned() -> None:
-    assert safety.distress_signal("protocole " * 1000) is None
-    assert safety.distress_signal("protocole " * 999 + "je veux mourir") == safety.SUICIDAL
+    assert safety.safety_signal("protocole " * 1000) is None
+    assert safety.safety_signal("protocole " * 999 + "je veux mourir") == safety.SUICIDAL
