@@ -187,6 +187,8 @@ def nlu_section(title: str, folder: Path, img: Dict[str, str]) -> List[str]:
     intent = _read_json(folder / "intent_report.json")
     rs = _read_json(folder / "response_selection_report.json")
     ents = _entity_reports(folder)
+    if intent is None and not folder.exists():
+        return out + ["Not run in this evaluation (`--no-cv` or `--only`).", ""]
     if intent is None:
         return out + [f"No report in `{folder}`: the run failed (see its log in results/).", ""]
     out += ["| what | macro-F1 | accuracy | weighted F1 | examples |", "|---|---|---|---|---|"]
@@ -215,6 +217,58 @@ def nlu_section(title: str, folder: Path, img: Dict[str, str]) -> List[str]:
     for alt, path in img.items():
         out += [f"![{alt}]({path})", ""]
     return out
+
+
+@dataclass
+class UserView:
+    total: int
+    right: int          # answered, with the right intent (and the right FAQ topic)
+    fallback: int       # "I did not understand" + the closest topics as buttons
+    fallback_button: int  # ... of which a button holds the right FAQ topic
+    wrong: int          # answered, but not what was asked
+
+
+FALLBACK = "nlu_fallback"
+
+
+def user_view(records: Sequence[Dict[str, Any]], faq_only: bool = False) -> UserView:
+    """Counts what the user got, from scripts/user_view.py's records."""
+    rows = [r for r in records if not faq_only or r.get("topic")]
+    right = fallback = fallback_button = 0
+    for r in rows:
+        if r["predicted"] == FALLBACK:
+            fallback += 1
+            fallback_button += bool(r.get("topic") and r["topic"] in (r.get("buttons") or []))
+        elif r["predicted"] == r["intent"] and (not r.get("topic")
+                                                or r.get("predicted_topic") == r["topic"]):
+            right += 1
+    return UserView(len(rows), right, fallback, fallback_button,
+                    len(rows) - right - fallback)
+
+
+def user_view_section(folder: Path) -> List[str]:
+    """The table "what a new user gets" from results/user-view/records.json."""
+    out = ["### What a new user gets (held-out set, whole pipeline)", ""]
+    records = _read_json(folder / "records.json")
+    if records is None:
+        return out + ["Not run (step `user-view`).", ""]
+    out += ["The same held-out messages, through the whole NLU pipeline with the fallback and the",
+            "FAQ confidence gate: the answer the user would see.", "",
+            "| messages | right answer | fallback (of which the buttons hold the right topic) | wrong answer |",
+            "|---|---|---|---|"]
+    for label, v in (("all", user_view(records)), ("FAQ questions", user_view(records, True))):
+        if v.total:
+            button = f" ({v.fallback_button})" if label != "all" else ""
+            out.append(f"| {label}: {v.total} | {_pct(v.right / v.total)} | "
+                       f"{_pct(v.fallback / v.total)}{button} | {_pct(v.wrong / v.total)} |")
+    wrong = [r for r in records if r["predicted"] != FALLBACK and not (
+        r["predicted"] == r["intent"] and (not r.get("topic") or r.get("predicted_topic") == r["topic"]))]
+    if wrong:
+        out += ["", "Wrong answers:", ""]
+        out += [f"- « {r['text']} »: expected `{r.get('topic') or r['intent']}`, got "
+                f"`{r.get('predicted_topic') if r['predicted'] == 'faq' else r['predicted']}`"
+                for r in wrong]
+    return out + [""]
 
 
 @dataclass
@@ -251,6 +305,7 @@ def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
         "|---|---|---|",
         "| held-out NLU test | `rasa test nlu --model models/ald.tar.gz --nlu tests/nlu` | `results/nlu-test/` |",
         "| 5-fold cross-validation | `rasa test nlu --nlu data --cross-validation --folds 5 --config results/config-cv.yml` | `results/nlu-cv/` |",
+        "| what a new user gets | `scripts/user_view.py` (whole NLU pipeline on `tests/nlu`) | `results/user-view/` |",
         "| conversation tests | `rasa test core --model models/ald.tar.gz --stories tests/stories` | `results/stories/` |",
         "| data checks | `rasa data validate --max-history 5` and `pytest tests/unit/test_content.py` | `results/validate.log`, `results/content.xml` |",
         "",
@@ -270,6 +325,7 @@ def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
         "",
     ]
     L += nlu_section("Held-out test set (`tests/nlu/`)", results / "nlu-test", img_rel.get("nlu-test", {}))
+    L += user_view_section(results / "user-view")
     L += nlu_section("5-fold cross-validation on `data/`", results / "nlu-cv", img_rel.get("nlu-cv", {}))
 
     L += ["## Conversation tests (`tests/stories/`)", ""]

@@ -2,6 +2,7 @@
 
 Steps (each one's log in results/<step>.log, its reports in results/<step>/):
   nlu-test  rasa test nlu on the held-out set tests/nlu with models/ald.tar.gz
+  user-view scripts/user_view.py: what a user would get, fallback included, on tests/nlu
   nlu-cv    rasa test nlu --cross-validation --folds 5 on data/ (config: results/config-cv.yml)
   stories   rasa test core on the conversation tests tests/stories
   validate  rasa data validate
@@ -37,6 +38,7 @@ RASA = str(ROOT / ".venv" / "bin" / "rasa")
 PY = str(ROOT / ".venv" / "bin" / "python")
 MODEL = "models/ald.tar.gz"
 FOLDS = 5
+STEPS = ("nlu-test", "user-view", "nlu-cv", "stories", "validate", "content")
 
 # results/<folder>/<Rasa's file> -> (docs/img/evaluation/<name>, caption)
 PICTURES: Dict[str, Dict[str, tuple]] = {
@@ -118,16 +120,16 @@ def main() -> int:
     ap.add_argument("--cv-epochs", type=int, default=int(os.environ.get("CV_EPOCHS", "0")) or None,
                     help="epochs of DIET/ResponseSelector during cross-validation "
                          "(default: those of config.yml; env CV_EPOCHS)")
-    ap.add_argument("--only", nargs="+", choices=["nlu-test", "nlu-cv", "stories", "validate", "content"])
+    ap.add_argument("--only", nargs="+", choices=STEPS)
     a = ap.parse_args()
 
-    steps = a.only or ["nlu-test", "nlu-cv", "stories", "validate", "content"]
+    steps = a.only or list(STEPS)
     if a.no_cv and "nlu-cv" in steps:
         steps.remove("nlu-cv")
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                PYTHONHASHSEED="0")
     RESULTS.mkdir(exist_ok=True)
-    if not (ROOT / MODEL).exists() and {"nlu-test", "stories"} & set(steps):
+    if not (ROOT / MODEL).exists() and {"nlu-test", "user-view", "stories"} & set(steps):
         print(f"ERROR: {MODEL} is missing: run `make train` first.", file=sys.stderr)
         return 1
 
@@ -139,6 +141,8 @@ def main() -> int:
     commands = {
         "nlu-test": [RASA, "test", "nlu", "--model", MODEL, "--nlu", "tests/nlu",
                      "--out", "results/nlu-test"],
+        "user-view": [PY, "scripts/user_view.py", MODEL, "tests/nlu",
+                      "results/user-view/records.json"],
         "nlu-cv": [RASA, "test", "nlu", "--nlu", "data", "--cross-validation", "--folds", str(FOLDS),
                    "--config", "results/config-cv.yml", "--out", "results/nlu-cv"],
         "stories": [RASA, "test", "core", "--model", MODEL, "--stories", "tests/stories",
@@ -153,7 +157,7 @@ def main() -> int:
     crashed: List[str] = []
     for step in steps:
         out = RESULTS / step
-        if step in ("nlu-test", "nlu-cv", "stories") and out.exists():
+        if step in ("nlu-test", "user-view", "nlu-cv", "stories") and out.exists():
             shutil.rmtree(out)
         if step == "content":
             (RESULTS / "content.xml").unlink(missing_ok=True)
@@ -172,7 +176,7 @@ def main() -> int:
     info = es.RunInfo(
         date=started.strftime("%Y-%m-%d %H:%M %Z"),
         commit=machine.git_commit(ROOT),
-        command="make evaluate" + ("" if steps == ["nlu-test", "nlu-cv", "stories", "validate", "content"]
+        command="make evaluate" + ("" if steps == list(STEPS)
                                    else f"  (scripts/evaluate.py steps: {' '.join(steps)})"),
         machine=machine.describe(),
         cv_note=cv_note,

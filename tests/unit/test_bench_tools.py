@@ -134,7 +134,10 @@ def test_render_writes_tables_from_results(tmp_path: Path):
     assert "labels without held-out example: `faq/b`" in page
     assert "**2 / 4** passed, 1 skipped." in page
     assert "- **error**: Found inconsistent stories" in page
-    # The cross-validation ran not: said so, not hidden.
+    # The cross-validation did not run: said so, not hidden.
+    assert "5-fold cross-validation on `data/`\n\nNot run in this evaluation" in page
+    (tmp_path / "nlu-cv").mkdir()  # ran, but left no report: a failure
+    page = es.render(info, tmp_path, {}, {}, {})
     assert "No report in" in page and "nlu-cv" in page
 
 
@@ -311,3 +314,45 @@ def test_tree_rss_counts_children():
 def test_load_note_says_when_the_machine_was_busy():
     assert "other work was running" in machine_info.load_note((1.2, 1, 1), (2.0, 1, 1), cores=2)
     assert "otherwise idle" in machine_info.load_note((0.1, 0, 0), (1.9, 1, 1), cores=2)
+
+
+# --------------------------------------------------------------------- user view (evaluate)
+
+USER_RECORDS = [
+    # right FAQ answer
+    {"text": "a", "intent": "faq", "topic": "faq/x", "predicted": "faq", "predicted_topic": "faq/x",
+     "buttons": ["faq/x", "faq/y", "faq/z"]},
+    # FAQ intent right but wrong topic: a wrong answer
+    {"text": "b", "intent": "faq", "topic": "faq/x", "predicted": "faq", "predicted_topic": "faq/y",
+     "buttons": ["faq/y", "faq/x", "faq/z"]},
+    # fallback whose buttons hold the topic, and one whose buttons do not
+    {"text": "c", "intent": "faq", "topic": "faq/x", "predicted": "nlu_fallback",
+     "predicted_topic": "faq/y", "buttons": ["faq/y", "faq/x", "faq/z"]},
+    {"text": "d", "intent": "faq", "topic": "faq/x", "predicted": "nlu_fallback",
+     "predicted_topic": "faq/y", "buttons": ["faq/y", "faq/z", "faq/w"]},
+    # other intents: right, wrong, fallback
+    {"text": "e", "intent": "greet", "topic": None, "predicted": "greet", "predicted_topic": "faq/x",
+     "buttons": []},
+    {"text": "f", "intent": "greet", "topic": None, "predicted": "faq", "predicted_topic": "faq/x",
+     "buttons": []},
+    {"text": "g", "intent": "cancel", "topic": None, "predicted": "nlu_fallback",
+     "predicted_topic": None, "buttons": []},
+]
+
+
+def test_user_view_counts_right_fallback_and_wrong():
+    assert es.user_view(USER_RECORDS) == es.UserView(total=7, right=2, fallback=3,
+                                                     fallback_button=1, wrong=2)
+    assert es.user_view(USER_RECORDS, faq_only=True) == es.UserView(
+        total=4, right=1, fallback=2, fallback_button=1, wrong=1)
+
+
+def test_user_view_section_lists_the_wrong_answers(tmp_path: Path):
+    assert "Not run" in "\n".join(es.user_view_section(tmp_path))
+    (tmp_path / "records.json").write_text(json.dumps(USER_RECORDS), encoding="utf-8")
+    page = "\n".join(es.user_view_section(tmp_path))
+    assert "| all: 7 | 28.6 % | 42.9 % | 28.6 % |" in page
+    assert "| FAQ questions: 4 | 25.0 % | 50.0 % (1) | 25.0 % |" in page
+    assert "« b »: expected `faq/x`, got `faq/y`" in page
+    assert "« f »: expected `greet`, got `faq/x`" in page  # the FAQ answer it gave
+    assert "« c »" not in page

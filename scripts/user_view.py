@@ -1,0 +1,54 @@
+"""What a new user would get for each held-out message (step `user-view` of `make evaluate`).
+
+`rasa test nlu` scores the classifiers with the fallback undone. This step runs the whole NLU
+pipeline of models/ald.tar.gz, fallback and ConfidenceGate included, on every message of
+tests/nlu and records what the assistant would do: answer (right or wrong) or fall back
+(and whether the fallback's topic buttons hold the right FAQ topic).
+Writes results/user-view/records.json; scripts/eval_summary.py turns it into a table.
+
+Usage: .venv/bin/python scripts/user_view.py [MODEL] [NLU_FOLDER] [OUT_FILE]"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the custom components of the model (components/)
+
+
+async def records(model: str, nlu: str) -> List[Dict[str, Any]]:
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    agent = Agent.load(model)
+    out: List[Dict[str, Any]] = []
+    for example in load_data(nlu).intent_examples:
+        parse = await agent.parse_message(example.get("text"))
+        selector = (parse.get("response_selector") or {}).get("faq") or {}
+        out.append({
+            "text": example.get("text"),
+            "intent": example.get("intent"),
+            "topic": example.get("intent_response_key"),
+            "predicted": (parse.get("intent") or {}).get("name"),
+            "predicted_topic": (selector.get("response") or {}).get("intent_response_key"),
+            "buttons": [r.get("intent_response_key") for r in (selector.get("ranking") or [])[:3]],
+        })
+    return out
+
+
+def main() -> int:
+    model = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "models" / "ald.tar.gz")
+    nlu = sys.argv[2] if len(sys.argv) > 2 else str(ROOT / "tests" / "nlu")
+    out = Path(sys.argv[3] if len(sys.argv) > 3 else ROOT / "results" / "user-view" / "records.json")
+    recs = asyncio.run(records(model, nlu))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(recs, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"==> {len(recs)} messages, wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
