@@ -231,19 +231,20 @@ class UserView:
 FALLBACK = "nlu_fallback"
 
 
+def answered_right(record: Dict[str, Any]) -> bool:
+    """The user got an answer, with the right intent (and the right FAQ topic)."""
+    return record["predicted"] == record["intent"] and (
+        not record.get("topic") or record.get("predicted_topic") == record["topic"])
+
+
 def user_view(records: Sequence[Dict[str, Any]], faq_only: bool = False) -> UserView:
     """Counts what the user got, from scripts/user_view.py's records."""
     rows = [r for r in records if not faq_only or r.get("topic")]
-    right = fallback = fallback_button = 0
-    for r in rows:
-        if r["predicted"] == FALLBACK:
-            fallback += 1
-            fallback_button += bool(r.get("topic") and r["topic"] in (r.get("buttons") or []))
-        elif r["predicted"] == r["intent"] and (not r.get("topic")
-                                                or r.get("predicted_topic") == r["topic"]):
-            right += 1
-    return UserView(len(rows), right, fallback, fallback_button,
-                    len(rows) - right - fallback)
+    fallbacks = [r for r in rows if r["predicted"] == FALLBACK]
+    right = sum(1 for r in rows if answered_right(r))
+    with_button = sum(1 for r in fallbacks if r.get("topic") in (r.get("buttons") or []))
+    return UserView(len(rows), right, len(fallbacks), with_button,
+                    len(rows) - right - len(fallbacks))
 
 
 def user_view_section(folder: Path) -> List[str]:
@@ -261,8 +262,7 @@ def user_view_section(folder: Path) -> List[str]:
             button = f" ({v.fallback_button})" if label != "all" else ""
             out.append(f"| {label}: {v.total} | {_pct(v.right / v.total)} | "
                        f"{_pct(v.fallback / v.total)}{button} | {_pct(v.wrong / v.total)} |")
-    wrong = [r for r in records if r["predicted"] != FALLBACK and not (
-        r["predicted"] == r["intent"] and (not r.get("topic") or r.get("predicted_topic") == r["topic"]))]
+    wrong = [r for r in records if r["predicted"] != FALLBACK and not answered_right(r)]
     if wrong:
         out += ["", "Wrong answers:", ""]
         out += [f"- « {r['text']} »: expected `{r.get('topic') or r['intent']}`, got "

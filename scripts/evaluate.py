@@ -39,6 +39,8 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 MODEL = "models/ald.tar.gz"
 FOLDS = 5
 STEPS = ("nlu-test", "user-view", "nlu-cv", "stories", "validate", "content")
+NEED_MODEL = {"nlu-test", "user-view", "stories"}          # evaluate models/ald.tar.gz
+OWN_FOLDER = NEED_MODEL | {"nlu-cv"}                        # write results/<step>/
 
 # results/<folder>/<Rasa's file> -> (docs/img/evaluation/<name>, caption)
 PICTURES: Dict[str, Dict[str, tuple]] = {
@@ -129,7 +131,7 @@ def main() -> int:
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                PYTHONHASHSEED="0")
     RESULTS.mkdir(exist_ok=True)
-    if not (ROOT / MODEL).exists() and {"nlu-test", "user-view", "stories"} & set(steps):
+    if not (ROOT / MODEL).exists() and NEED_MODEL & set(steps):
         print(f"ERROR: {MODEL} is missing: run `make train` first.", file=sys.stderr)
         return 1
 
@@ -157,7 +159,7 @@ def main() -> int:
     crashed: List[str] = []
     for step in steps:
         out = RESULTS / step
-        if step in ("nlu-test", "user-view", "nlu-cv", "stories") and out.exists():
+        if step in OWN_FOLDER and out.exists():
             shutil.rmtree(out)
         if step == "content":
             (RESULTS / "content.xml").unlink(missing_ok=True)
