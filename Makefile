@@ -62,7 +62,7 @@ test: install $(MODEL)
 	@scripts/conversation-tests.sh
 
 test-unit: install
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q tests --ignore=tests/integration --ignore=tests/browser
 
 test-stories: install $(MODEL)
 	@scripts/conversation-tests.sh

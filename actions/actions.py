@@ -1,60 +1,31 @@
-"""Custom actions: the glue between Rasa and the rules module (actions/rules/).
+"""Custom actions: the glue between Rasa and the ALD package (ald/).
 
-Logic lives in actions/rules (pure Python, tested on its own); wording lives in domain.yml
+Logic lives in ald/ (pure Python, tested on its own); wording lives in domain.yml
 (the utter_* responses named here). These actions only read slots, call a rule, and pick the
 response that words its result."""
 from __future__ import annotations
 
-import os
-import unicodedata
-from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
+from datetime import date
 from typing import Any, Dict, List, Optional, Text, Tuple
-
-import yaml
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.rules import ald_list, coverage, dates, delays, eligibility, figures, helpline
+from ald import ald_list, answers, clock, coverage, dates, delays, eligibility, figures, helpline
+from ald.content import load_content
 
 # --------------------------------------------------------------------------- helpers
-
-
-def today() -> date:
-    """The Europe/Paris date; ALD_TODAY=YYYY-MM-DD pins it (demos and tests)."""
-    pinned = os.environ.get("ALD_TODAY")
-    return date.fromisoformat(pinned) if pinned else dates.today_paris()
-
-
-def now_paris() -> datetime:
-    """Current time in Europe/Paris; ALD_NOW=ISO datetime pins it (tests)."""
-    pinned = os.environ.get("ALD_NOW")
-    if pinned:
-        return datetime.fromisoformat(pinned)
-    return datetime.now(helpline.PARIS)
 
 
 def fmt(d: date) -> str:
     return dates.format_date_fr(d)
 
 
-PHRASES_FILE = Path(__file__).with_name("phrases.yml")
-TOPICS_FILE = Path(__file__).with_name("topics.yml")
-
-
-@lru_cache(maxsize=None)
-def _yaml(path: Path) -> Dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
-
-
 def phrase(group: str, code: str) -> str:
-    """A phrase piece of actions/phrases.yml, figures filled in ('' for an unknown code)."""
-    text = str((_yaml(PHRASES_FILE).get(group) or {}).get(code, ""))
+    """A phrase piece of content/phrases.yml, figures filled in ('' for an unknown code)."""
+    text = str((load_content("phrases.yml").get(group) or {}).get(code, ""))
     return fill_figures(text)
 
 
@@ -63,17 +34,6 @@ def fill_figures(text: str) -> str:
     for key, value in figures.figure_values().items():
         text = text.replace("{fig_" + key + "}", str(value))
     return text
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c)).strip(" .!?,;")
-
-
-YES = {"oui", "ouais", "ouai", "o", "yes", "yep", "exact", "exactement", "oui oui", "bien sur",
-       "tout a fait", "affirmatif", "c'est ca", "oui c'est ca", "vrai", "si", "d'accord", "ok"}
-NO = {"non", "nan", "no", "nope", "pas du tout", "absolument pas", "non non", "faux", "jamais",
-      "pas vraiment", "aucun", "aucune"}
 
 
 def yes_no(tracker: Tracker, value: Any) -> Optional[bool]:
@@ -85,12 +45,7 @@ def yes_no(tracker: Tracker, value: Any) -> Optional[bool]:
         return True
     if intent == "deny":
         return False
-    folded = _fold(str(value or ""))
-    if folded in YES:
-        return True
-    if folded in NO or folded.startswith("non "):
-        return False
-    return None
+    return answers.yes_no_from_text(str(value or ""))
 
 
 def resolve_date(value: Any, prefer: str, must_be: str) -> Tuple[Optional[date], Optional[str], Dict[str, str]]:
@@ -106,7 +61,7 @@ def resolve_date(value: Any, prefer: str, must_be: str) -> Tuple[Optional[date],
             return date.fromisoformat(text), None, {}
         except ValueError:
             pass
-    t = today()
+    t = clock.today()
     spans = dates.find_dates(text)
     candidates = [s.text for s in spans] or [text]
     parsed = dates.parse_date_fr(candidates[0], t, prefer)  # type: ignore[arg-type]
@@ -156,7 +111,7 @@ class ActionHelpline(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        now = now_paris()
+        now = clock.now()
         status = helpline.helpline_status(now)
         if status.open_now:
             dispatcher.utter_message(response="utter_helpline_open")
@@ -195,10 +150,10 @@ class ActionFallback(Action):
 def closest_topics(tracker: Tracker, domain: DomainDict, limit: int = 3) -> List[Dict[str, str]]:
     """Buttons for the FAQ answers the ResponseSelector found closest to the message.
 
-    Each button sends the topic's own question, from actions/topics.yml."""
+    Each button sends the topic's own question, from content/topics.yml."""
     parse = tracker.latest_message or {}
     ranking = (((parse.get("response_selector") or {}).get("faq") or {}).get("ranking")) or []
-    questions: Dict[str, str] = _yaml(TOPICS_FILE).get("topics") or {}
+    questions: Dict[str, str] = load_content("topics.yml").get("topics") or {}
     buttons: List[Dict[str, str]] = []
     for item in ranking:
         key = str(item.get("intent_response_key", ""))  # e.g. "faq/delai_reponse"
@@ -262,7 +217,7 @@ class ActionAnswerDecision(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         sent = slot_date(tracker, "sent_date")
-        r = delays.decision_delays(sent, today())
+        r = delays.decision_delays(sent, clock.today())
         dispatcher.utter_message(response=f"utter_decision_{r.status}", sent=fmt(sent),
                                  favourable_by=fmt(r.favourable_by), decision_by=fmt(r.decision_by))
         return []
@@ -286,7 +241,7 @@ class ActionAnswerRenewal(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         end = slot_date(tracker, "valid_until")
-        r = delays.renewal(end, today())
+        r = delays.renewal(end, clock.today())
         dispatcher.utter_message(response=f"utter_renewal_{r.status}", valid_until=fmt(end),
                                  ask_by=fmt(r.ask_by), days_left=str(max(r.days_left, 0)))
         return []
@@ -310,7 +265,7 @@ class ActionAnswerDerogatory(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         start = slot_date(tracker, "derog_start")
-        r = delays.derogatory(start, today())
+        r = delays.derogatory(start, clock.today())
         dispatcher.utter_message(response=f"utter_derogatory_{r.status}", start=fmt(start),
                                  ends_on=fmt(r.ends_on), days_left=str(max(r.days_left, 0)))
         return []
@@ -402,7 +357,7 @@ class ActionAnswerRetroactive(Action):
                   domain: DomainDict) -> List[EventType]:
         request = slot_date(tracker, "request_date")
         agreement = slot_date(tracker, "agreement_date")
-        r = delays.retroactive(request, agreement, today())
+        r = delays.retroactive(request, agreement, clock.today())
         dispatcher.utter_message(response="utter_retroactive", request=fmt(r.start), agreement=fmt(r.end))
         return []
 
@@ -412,12 +367,6 @@ class ActionAnswerRetroactive(Action):
 
 COVERAGE_SLOTS = {"ald_status": "ald_status", "linked_to_ald": "linked_to_ald",
                   "in_protocol": "in_protocol"}
-ALD_STATUS_WORDS = (("non exo", "non_exonerante"), ("pas exo", "non_exonerante"),
-                    ("pas en ald", "aucune"), ("aucune", "aucune"), ("pas d'ald", "aucune"),
-                    ("non", "aucune"), ("exo", "exonerante"), ("100", "exonerante"),
-                    ("ald", "exonerante"), ("oui", "exonerante"))
-
-
 def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
     """The CareKind of a care_kind slot value: the slot holds what NLU extracted, which may be
     a word the rules do not know ("soins") or one of several care words of the message; then
@@ -465,12 +414,9 @@ class ValidateCoverageForm(FormValidationAction):
 
     def validate_ald_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        text = _fold(str(value or ""))
-        if text in ("exonerante", "non_exonerante", "aucune"):
-            return {"ald_status": text}
-        for word, status in ALD_STATUS_WORDS:
-            if word in text:
-                return {"ald_status": status}
+        status = coverage.ald_status_from_text(str(value or ""))
+        if status is not None:
+            return {"ald_status": status}
         dispatcher.utter_message(response="utter_ald_status_unknown")
         return {"ald_status": None}
 

@@ -1,6 +1,6 @@
 """French date entity extractor of the NLU pipeline (config.yml, after DIETClassifier).
 
-Adds one `date` entity per date expression that `actions.rules.dates.find_dates` finds in the
+Adds one `date` entity per date expression that `ald.dates.find_dates` finds in the
 message ("10 janvier", "15/12/2025", "2026-04-20", "il y a 10 jours", "hier", "fin mai",
 "31 février"...). The entity's value is the expression's TEXT, not a resolved date: the
 actions resolve it with `parse_date_fr` and the right `prefer` ("past" for a sending date,
@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.rules.dates import find_dates
+from ald.dates import find_dates
 
 DATE_ENTITY = "date"
 

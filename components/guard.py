@@ -1,7 +1,7 @@
 """Input guard and confidence gate of the NLU pipeline (see config.yml).
 
 `InputGuard` (FIRST component): cuts over-long messages and masks personal identifiers
-(NIR, e-mail address, phone number; actions/rules/pii.py) in the message text, so that no
+(NIR, e-mail address, phone number; ald/pii.py) in the message text, so that no
 later component, nor `parse_data["text"]`, ever sees them. What it did is recorded on the
 message as `guard` = {"truncated": bool, "masked": ["nir" | "email" | "phone", ...]}, which
 ends up in parse_data. (The tracker store masks the stored events again, because Rasa keeps
@@ -9,7 +9,7 @@ the original text in `UserUttered.text`: components/tracker_store.py.)
 
 `ConfidenceGate` (LAST component, after FallbackClassifier) decides the final intent, in
 this order of precedence (the first that applies wins):
-  0. the text matches a safety pattern (actions/safety_signals.yml) -> `suicidal_thoughts`,
+  0. the text matches a safety pattern (content/safety_signals.yml) -> `suicidal_thoughts`,
      `emergency` or `medical_advice` (confidence 1.0), whatever the classifier said: the
      safety net;
   1. the guard masked an identifier  -> `share_personal_data` (confidence 1.0);
@@ -48,7 +48,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.rules import pii, safety
+from ald import pii, safety
 
 logger = logging.getLogger(__name__)
 

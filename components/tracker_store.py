@@ -29,7 +29,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from actions.rules import pii
+from ald import pii
 from components.guard import install_log_redaction, max_chars
 
 DEFAULT_UNMASKED_SLOT_PREFIXES: Tuple[str, ...] = ("fig_",)

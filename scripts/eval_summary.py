@@ -1,6 +1,6 @@
 """Reads what `rasa test`, `rasa data validate` and pytest wrote under results/ and renders the
 summary page docs/evaluation.md. Pure functions on files and strings (tested in
-tests/unit/test_bench_tools.py); scripts/evaluate.py runs the commands and calls `render`."""
+tests/tools/test_bench_tools.py); scripts/evaluate.py runs the commands and calls `render`."""
 from __future__ import annotations
 
 import json
@@ -307,7 +307,7 @@ def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
         "| 5-fold cross-validation | `rasa test nlu --nlu data --cross-validation --folds 5 --config results/config-cv.yml` | `results/nlu-cv/` |",
         "| what a new user gets | `scripts/user_view.py` (whole NLU pipeline on `tests/nlu`) | `results/user-view/` |",
         "| conversation tests | `rasa test core --model models/ald.tar.gz --stories tests/stories` | `results/stories/` |",
-        "| data checks | `rasa data validate --max-history 5` and `pytest tests/unit/test_content.py` | `results/validate.log`, `results/content.xml` |",
+        "| data checks | `rasa data validate --max-history 5` and `pytest tests/content/test_content.py` | `results/validate.log`, `results/content.xml` |",
         "",
         "The held-out set (`tests/nlu/`) holds messages never used for training (the content test",
         "checks it): it is the honest figure. Cross-validation trains 5 models on 4/5 of `data/` and",
@@ -383,7 +383,7 @@ def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
               "reachable from a rule, a story, a form or an action.", ""]
     else:
         L += ["Not run.", ""]
-    L += ["### Content test (`tests/unit/test_content.py`)", ""]
+    L += ["### Content test (`tests/content/test_content.py`)", ""]
     xml = results / "content.xml"
     if xml.exists():
         p = junit_summary(xml.read_text(encoding="utf-8"))

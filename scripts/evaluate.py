@@ -6,7 +6,7 @@ Steps (each one's log in results/<step>.log, its reports in results/<step>/):
   nlu-cv    rasa test nlu --cross-validation --folds 5 on data/ (config: results/config-cv.yml)
   stories   rasa test core on the conversation tests tests/stories
   validate  rasa data validate
-  content   pytest tests/unit/test_content.py (the project's content checks)
+  content   pytest tests/content/test_content.py (the project's content checks)
 Then copies the key pictures to docs/img/evaluation/ and rewrites docs/evaluation.md.
 
 Usage: .venv/bin/python scripts/evaluate.py [--no-cv] [--cv-epochs N] [--only STEP ...]
@@ -150,7 +150,7 @@ def main() -> int:
         "stories": [RASA, "test", "core", "--model", MODEL, "--stories", "tests/stories",
                     "--out", "results/stories"],
         "validate": [RASA, "data", "validate", "--max-history", "5"],
-        "content": [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/test_content.py",
+        "content": [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/content/test_content.py",
                     "--junitxml", "results/content.xml"],
     }
     load_before = machine.load_average()

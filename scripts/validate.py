@@ -3,7 +3,7 @@ positives of Rasa 3.6's validator that this project cannot avoid:
 
 - "The utterance 'utter_x' is not used in any story or rule." for responses that a form asks
   (utter_ask_<slot>) or that a custom action sends (actions/actions.py): the validator does not
-  look inside forms or custom actions. tests/unit/test_content.py checks instead that every
+  look inside forms or custom actions. tests/content/test_content.py checks instead that every
   response is reachable and every response an action sends exists.
 - "duplicated intents ... across multiple domain files: faq": the retrieval intent is listed in
   domain.yml (as Rasa's docs ask) and Rasa adds it again from the FAQ data files.

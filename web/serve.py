@@ -42,7 +42,7 @@ WEB = Path(__file__).resolve().parent
 ROOT = WEB.parent
 STATIC = WEB / "static"
 WIDGET_BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
-FIGURES = ROOT / "figures.yml"
+FIGURES = ROOT / "content" / "figures.yml"
 #: The widget's CSS imports a font from Google's servers: the page must load nothing from
 #: elsewhere (no internet at run time, and no third party learns who reads the page), so the
 #: bundle is served without that import (the CSP would block it anyway).

@@ -58,7 +58,7 @@ async def client(clock: Clock) -> AsyncIterator[TestClient]:
 
 
 def figures() -> dict:
-    data = yaml.safe_load((ROOT / "figures.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "content" / "figures.yml").read_text(encoding="utf-8"))
     return {k: str(v["value"]) for k, v in data["figures"].items()}
 
 

@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, EntitiesAdded, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.rules.pii import EMAIL_PLACEHOLDER, NIR_PLACEHOLDER, PHONE_PLACEHOLDER
+from ald.pii import EMAIL_PLACEHOLDER, NIR_PLACEHOLDER, PHONE_PLACEHOLDER
 from components.tracker_store import MaskingSQLTrackerStore, mask_event_dict
 from tests.integration.conftest import (
     assert_no_identifier, pg_dump_text, pg_events, pg_settings, sqlite_events, sqlite_raw_bytes,

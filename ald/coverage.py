@@ -1,0 +1,272 @@
+"""Is this care covered at 100 %? A verdict from the kind of care and the patient's situation.
+
+Source: FACTS.md, 'What is covered' (000, 001, 003; ALD non exonérante: 004, L324-1) and
+'The ordonnance bizone'. The verdict is structured (codes); the wording is in
+content/phrases.yml (care_labels, reasons, still_pays) and domain.yml (utter_coverage_*).
+
+Rules, in order:
+1. Never reimbursed by the Assurance Maladie (alternative medicine, osteopathy...):
+   "not_covered" whatever the situation (reason "never_reimbursed").
+2. Dépassements d'honoraires: "not_covered" (reason "depassements_not_covered").
+3. Forfait journalier hospitalier: "not_covered" (reason "forfait_journalier_not_covered").
+4. Psychologist sessions: FACTS.md says nothing about them: "need_more_info" (reason
+   "psychologue_ask_caisse"), never a guess.
+5. Otherwise it depends on the situation:
+   - ALD status unknown → "need_more_info", missing ("ald_status");
+   - no ALD → "usual_rates" ("no_ald");
+   - ALD non exonérante → "usual_rates" ("ald_non_exonerante"), except transport linked to the
+     ALD → "transport_rate" (figures: taux_transport_non_exo), and a thermal cure linked to it
+     (costs also reimbursed, reason "thermal_cure_linked"); whether it is linked is asked for
+     transport and thermal cures only;
+   - ALD exonérante → 100 % of the base tariff ("100_base_tariff") only if linked to the ALD,
+     written in the protocol and not ticked (excluded) by the médecin conseil; otherwise
+     "usual_rates" with the reason ("not_linked_to_ald", "not_in_protocol",
+     "ticked_by_conseil"). Unknown answers are asked (`missing`) only when they can change the
+     verdict.
+6. `still_pays` lists what the patient pays even at 100 % (participation forfaitaire,
+   franchises, dépassements, forfait journalier, above the base tariff): ALD patients pay them
+   too.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Literal, Optional, Tuple, get_args
+
+from ald.text import words
+
+CareKind = Literal[
+    "consultation_generaliste", "consultation_specialiste", "medicament", "biologie", "imagerie",
+    "soins_infirmiers", "kine", "transport", "dispositif_medical", "hospitalisation",
+    "forfait_journalier", "depassement_honoraires", "medecine_douce", "dentaire", "optique",
+    "cure_thermale", "psychologue",
+]
+CARE_KINDS: Tuple[str, ...] = get_args(CareKind)
+
+AldStatus = Literal["exonerante", "non_exonerante", "aucune", "unknown"]
+Rate = Literal["100_base_tariff", "usual_rates", "transport_rate", "not_covered", "need_more_info"]
+#: Fields of Situation that `missing` may name, in the order to ask them.
+SituationField = Literal["ald_status", "linked_to_ald", "in_protocol", "ticked_by_conseil"]
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The patient's situation.
+
+    `ald_status`: "exonerante" (ALD 30, 31 or 32: 100 %), "non_exonerante" (L324-1), "aucune",
+    "unknown". `linked_to_ald`: is the care linked to the ALD? `in_protocol`: is it written in
+    the protocol? `ticked_by_conseil`: did the médecin conseil tick its box (excluded from the
+    100 %)? None = not known."""
+
+    ald_status: AldStatus = "unknown"
+    linked_to_ald: Optional[bool] = None
+    in_protocol: Optional[bool] = None
+    ticked_by_conseil: Optional[bool] = None
+
+
+@dataclass(frozen=True)
+class CoverageVerdict:
+    """The verdict for one kind of care.
+
+    `rate`: "100_base_tariff" (100 % of the Sécurité sociale base tariff), "usual_rates"
+    (droit commun), "transport_rate" (ALD non exonérante, transport linked to it: figure
+    taux_transport_non_exo), "not_covered" (never reimbursed by the Assurance Maladie),
+    "need_more_info" (see `missing`).
+
+    `reasons` (codes, in order):
+      "linked_and_in_protocol", "not_linked_to_ald", "not_in_protocol", "ticked_by_conseil",
+      "never_reimbursed", "depassements_not_covered", "forfait_journalier_not_covered",
+      "above_base_tariff" (devices, glasses, dental prosthetics: only the base tariff),
+      "ald_non_exonerante", "no_ald", "dentaire_usual_unless_linked" (dental care and optics are
+      at 100 % only when linked to the ALD and in the protocol), "transport_conditions"
+      (prescription and transport conditions needed), "thermal_cure_linked" (prescribed and
+      linked to the ALD), "check_not_ticked" (at 100 % unless the médecin conseil ticked its
+      box), "outside_list_needs_agreement" (care not in the protocol can be added: 100 % after
+      the médecin conseil's agreement), "psychologue_ask_caisse" (FACTS.md is silent: ask the
+      caisse), "bizone_upper_zone" (prescribed in the upper zone of the ordonnance bizone).
+
+    `still_pays` (codes): "participation_forfaitaire", "franchise_medicament" (per box or per
+    paramedical act), "franchise_transport", "depassements", "forfait_journalier",
+    "above_tariff".
+
+    `missing`: Situation fields needed to decide, in the order to ask them (empty when the
+    verdict is final)."""
+
+    care: str
+    rate: Rate
+    reasons: Tuple[str, ...] = ()
+    still_pays: Tuple[str, ...] = ()
+    missing: Tuple[SituationField, ...] = ()
+
+
+#: What the patient pays anyway, per kind of care. Source: FACTS.md, 'What is covered'
+#: (participation forfaitaire per consultation, franchises per box / paramedical act /
+#: transport, dépassements, forfait journalier, above the base tariff).
+STILL_PAYS: Dict[str, Tuple[str, ...]] = {
+    "consultation_generaliste": ("participation_forfaitaire", "depassements"),
+    "consultation_specialiste": ("participation_forfaitaire", "depassements"),
+    "medicament": ("franchise_medicament",),
+    "biologie": ("participation_forfaitaire",),
+    "imagerie": ("participation_forfaitaire", "depassements"),
+    "soins_infirmiers": ("franchise_medicament",),
+    "kine": ("franchise_medicament",),
+    "transport": ("franchise_transport",),
+    "dispositif_medical": ("above_tariff",),
+    "hospitalisation": ("forfait_journalier", "depassements"),
+    "forfait_journalier": ("forfait_journalier",),
+    "depassement_honoraires": ("depassements",),
+    "medecine_douce": (),
+    "dentaire": ("above_tariff", "depassements"),
+    "optique": ("above_tariff",),
+    "cure_thermale": (),
+    "psychologue": (),
+}
+#: Kinds paid only up to a base tariff (devices, glasses, dental prosthetics).
+ABOVE_TARIFF_KINDS = ("dispositif_medical", "optique", "dentaire")
+#: Never reimbursed by the Assurance Maladie. Source: FACTS.md, 'What is covered'
+#: (alternative medicine, osteopathy).
+NEVER_REIMBURSED = ("medecine_douce",)
+
+
+def coverage(care: str, situation: Situation) -> CoverageVerdict:
+    """The verdict for `care` (a CareKind) in `situation`; see the module docstring.
+    Source: FACTS.md, 'What is covered' (000, 001, 003; 004 and L324-1 for ALD non
+    exonérante)."""
+    if care not in CARE_KINDS:
+        raise ValueError(f"unknown care kind {care!r}")
+    pays = STILL_PAYS[care]
+
+    if care in NEVER_REIMBURSED:
+        return CoverageVerdict(care, "not_covered", ("never_reimbursed",), pays)
+    if care == "depassement_honoraires":
+        return CoverageVerdict(care, "not_covered", ("depassements_not_covered",), pays)
+    if care == "forfait_journalier":
+        return CoverageVerdict(care, "not_covered", ("forfait_journalier_not_covered",), pays)
+    if care == "psychologue":
+        return CoverageVerdict(care, "need_more_info", ("psychologue_ask_caisse",), pays)
+
+    status = situation.ald_status
+    if status == "unknown":
+        return CoverageVerdict(care, "need_more_info", (), pays, ("ald_status",))
+    extra: List[str] = []
+    if care == "hospitalisation":
+        extra.append("forfait_journalier_not_covered")
+    if care in ABOVE_TARIFF_KINDS:
+        extra.append("above_base_tariff")
+    if status == "aucune":
+        return CoverageVerdict(care, "usual_rates", ("no_ald", *extra), pays)
+    if status == "non_exonerante":
+        return _non_exonerante(care, situation, pays, extra)
+    return _exonerante(care, situation, pays, extra)
+
+
+def _non_exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[str]) -> CoverageVerdict:
+    """ALD non exonérante: usual rates; linked transport at taux_transport_non_exo; linked
+    thermal cure costs also reimbursed. Source: FACTS.md, 'What is covered' (004; L324-1)."""
+    if care in ("transport", "cure_thermale"):
+        if s.linked_to_ald is None:
+            return CoverageVerdict(care, "need_more_info", ("ald_non_exonerante",), pays, ("linked_to_ald",))
+        if s.linked_to_ald is False:
+            return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", "not_linked_to_ald"), pays)
+        if care == "transport":
+            return CoverageVerdict(care, "transport_rate", ("ald_non_exonerante", "transport_conditions"), pays)
+        return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", "thermal_cure_linked"), pays)
+    return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", *extra), pays)
+
+
+def _exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[str]) -> CoverageVerdict:
+    """ALD exonérante: 100 % of the base tariff for care linked to the ALD, in the protocol and
+    not ticked by the médecin conseil; usual rates otherwise. Source: FACTS.md, 'What is
+    covered' (000, 001, 003) and 'The ordonnance bizone'."""
+    dental = ("dentaire_usual_unless_linked",) if care in ("dentaire", "optique") else ()
+    if s.linked_to_ald is False:
+        return CoverageVerdict(care, "usual_rates", ("not_linked_to_ald", *dental, *extra), pays)
+    if s.in_protocol is False:
+        return CoverageVerdict(care, "usual_rates",
+                               ("not_in_protocol", "outside_list_needs_agreement", *dental, *extra), pays)
+    if s.ticked_by_conseil is True:
+        return CoverageVerdict(care, "usual_rates", ("ticked_by_conseil", *dental, *extra), pays)
+    missing: Tuple[SituationField, ...] = tuple(
+        f for f, v in (("linked_to_ald", s.linked_to_ald), ("in_protocol", s.in_protocol)) if v is None)
+    if missing:
+        return CoverageVerdict(care, "need_more_info", dental, pays, missing)
+    reasons: List[str] = ["linked_and_in_protocol", "bizone_upper_zone"]
+    if care == "transport":
+        reasons.append("transport_conditions")
+    if care == "cure_thermale":
+        reasons.append("thermal_cure_linked")
+    reasons.extend(extra)
+    if s.ticked_by_conseil is None:
+        reasons.append("check_not_ticked")
+    return CoverageVerdict(care, "100_base_tariff", tuple(reasons), pays)
+
+
+# --------------------------------------------------------------------------- synonyms
+
+#: (regex over folded text, kind): the first match wins, so specific phrases come first
+#: ("dépassement" before "consultation", "forfait journalier" before "hospitalisation").
+_SYNONYMS: Tuple[Tuple[str, str], ...] = (
+    (r"depassement", "depassement_honoraires"),
+    (r"forfait (hospitalier|journalier)", "forfait_journalier"),
+    (r"osteo|acupunct|homeopat|naturopat|sophrolog|chiropract|chiropract|hypnose|reflexolog"
+     r"|medecines? (douces?|alternatives?|naturelles?)|magnetiseur|etiopat|mesotherap", "medecine_douce"),
+    (r"psychologue|\bpsy\b|psychotherap", "psychologue"),
+    (r"cure thermale|\bcure\b|thermes?\b|thermalisme", "cure_thermale"),
+    (r"\bkine|kinesi|reeducation|physiotherap|masseur", "kine"),
+    (r"taxi|ambulance|\bvsl\b|transport|vehicule sanitaire", "transport"),
+    (r"lunettes?|lentilles?|optique|opticien|verres? correcteurs?|monture", "optique"),
+    (r"dentiste|dentaire|dents?\b|carie|couronne|prothese dentaire|detartrage|orthodont|implant dentaire",
+     "dentaire"),
+    (r"prise de sang|analyses?|bilan sanguin|biologi|laboratoire|\blabo\b|prelevement", "biologie"),
+    (r"\bradio|irm\b|scanner|echographie|\becho\b|imagerie|mammographie|scintigraphie|\bpet\b"
+     r"|tep ?scan", "imagerie"),
+    (r"infirmi|pansements?|piqures?|injections?|soins a domicile|\bide\b|\bidel\b", "soins_infirmiers"),
+    (r"bequilles?|attelles?|fauteuil roulant|\bfauteuil\b|deambulateur|lit medicalise|materiel medical"
+     r"|dispositifs? medica|appareillage|orthese|semelles? orthopedique|pompe a insuline|capteur"
+     r"|glucometre|bandelettes?|protheses?|appareil auditif|aide auditive|bas de contention|nebuliseur"
+     r"|concentrateur", "dispositif_medical"),
+    (r"medicaments?|pharmacie|traitement medicamenteux|comprimes?|ordonnance de medic|insuline|chimio",
+     "medicament"),
+    (r"hospitalisation|hopital|hospitalise|clinique|sejour hospitalier|operation|chirurgie", "hospitalisation"),
+    (r"specialiste|cardiologue|neurologue|dermato|endocrino|diabetologue|oncologue|rhumato|pneumologue"
+     r"|gastro|psychiatre|ophtalmo|gyneco|urologue|nephrologue|hematologue|orl\b|pediatre|geriatre",
+     "consultation_specialiste"),
+    (r"generaliste|medecin traitant|consultation|\bconsult\b|docteur|\bmedecin\b|\btoubib\b", "consultation_generaliste"),
+)
+_SYNONYMS_COMPILED = tuple((re.compile(p), k) for p, k in _SYNONYMS)
+
+
+def care_kind_from_text(text: str) -> Optional[str]:
+    """The CareKind named in `text` (kiné, ostéo, taxi, lunettes, prise de sang, IRM,
+    infirmière, béquilles, pharmacie, dépassements...), or None. A CareKind code itself is
+    accepted as is."""
+    folded = words(text)
+    if not folded:
+        return None
+    if folded.replace(" ", "_") in CARE_KINDS:
+        return folded.replace(" ", "_")
+    for pattern, kind in _SYNONYMS_COMPILED:
+        if pattern.search(folded):
+            return kind
+    return None
+
+
+# How patients say their situation, checked in this order (the first word found wins): "non
+# exonérante" before "exonérante", "pas en ALD" before "ALD".
+_ALD_STATUS_WORDS: Tuple[Tuple[str, AldStatus], ...] = (
+    ("non exo", "non_exonerante"), ("pas exo", "non_exonerante"), ("pas en ald", "aucune"),
+    ("aucune", "aucune"), ("pas d'ald", "aucune"), ("non", "aucune"), ("exo", "exonerante"),
+    ("100", "exonerante"), ("ald", "exonerante"), ("oui", "exonerante"))
+
+
+def ald_status_from_text(text: str) -> Optional[AldStatus]:
+    """The ALD situation named in `text` ("je suis à 100 %", "ALD non exonérante", "pas en
+    ALD"...), or None. A status code itself is accepted as is."""
+    folded = words(text)
+    code = folded.replace(" ", "_")
+    if code in ("exonerante", "non_exonerante", "aucune"):
+        return code  # type: ignore[return-value]
+    for word, status in _ALD_STATUS_WORDS:
+        if word in folded:
+            return status
+    return None

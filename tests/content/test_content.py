@@ -1,0 +1,183 @@
+"""Checks of the content (domain, training data, figures, phrases) that Rasa's own validator
+does not make: every answer reachable and well formed, figures from one place, enough examples."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+FIGURES = yaml.safe_load((ROOT / "content" / "figures.yml").read_text(encoding="utf-8"))["figures"]
+ACTIONS_SRC = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
+PHRASES = yaml.safe_load((ROOT / "content" / "phrases.yml").read_text(encoding="utf-8"))
+TOPICS = yaml.safe_load((ROOT / "content" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+
+
+def _data_files(folder: str) -> List[Path]:
+    return sorted((ROOT / folder).rglob("*.yml"))
+
+
+def _nlu_examples(folder: str) -> Dict[str, List[str]]:
+    examples: Dict[str, List[str]] = {}
+    for path in _data_files(folder):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in doc.get("nlu", []) or []:
+            if "intent" in block:
+                lines = [l[2:].strip() for l in block["examples"].splitlines() if l.strip().startswith("- ")]
+                examples.setdefault(block["intent"], []).extend(lines)
+    return examples
+
+
+def _data_responses() -> Dict[str, list]:
+    responses: Dict[str, list] = {}
+    for path in _data_files("data"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        responses.update(doc.get("responses", {}) or {})
+    return responses
+
+
+ALL_RESPONSES = {**DOMAIN["responses"], **_data_responses()}
+TRAIN = _nlu_examples("data")
+
+
+def _texts():
+    for name, variants in ALL_RESPONSES.items():
+        for v in variants:
+            yield name, v.get("text", ""), v
+
+
+def _used_in_dialogue() -> set:
+    used = set()
+    for path in _data_files("data"):
+        for m in re.finditer(r"action:\s*(\S+)", path.read_text(encoding="utf-8")):
+            used.add(m.group(1))
+    return used
+
+
+def test_every_response_the_actions_send_exists():
+    names = set(re.findall(r'response="(utter_[a-z0-9_]+)"', ACTIONS_SRC))
+    prefixes = set(re.findall(r'response=f"(utter_[a-z0-9_]+)_\{', ACTIONS_SRC))
+    assert names, "no response found in actions.py"
+    missing = sorted(n for n in names if n not in ALL_RESPONSES)
+    assert not missing, f"responses sent by actions but missing from the domain: {missing}"
+    for prefix in prefixes:
+        assert any(r.startswith(prefix + "_") for r in ALL_RESPONSES), prefix
+
+
+def test_every_response_is_reachable():
+    """Each response is used by a rule/story, asked by a form, or sent by an action."""
+    used = _used_in_dialogue()
+    slots = set(DOMAIN["slots"])
+    sent = set(re.findall(r'"(utter_[a-z0-9_]+)"', ACTIONS_SRC))
+    prefixes = set(re.findall(r'f"(utter_[a-z0-9_]+)_\{', ACTIONS_SRC))
+    unreachable = []
+    for name in DOMAIN["responses"]:
+        if name in used or name in sent:
+            continue
+        if name.startswith("utter_ask_") and name[len("utter_ask_"):] in slots:
+            continue
+        if any(name.startswith(p + "_") for p in prefixes):
+            continue
+        unreachable.append(name)
+    assert not unreachable, f"responses nothing can send: {unreachable}"
+
+
+def test_figures_come_from_figures_yml_only():
+    slot_figs = {s[len("fig_"):] for s in DOMAIN["slots"] if s.startswith("fig_")}
+    assert slot_figs == set(FIGURES), "each figure needs its fig_ slot and vice versa"
+    for key, fig in FIGURES.items():
+        assert fig.get("value") and fig.get("source"), key
+        assert fig.get("since") or fig.get("checked"), f"{key} has no date"
+    texts = [t for _, t, _ in _texts()] + [str(v) for g in PHRASES.values() for v in g.values()]
+    for text in texts:
+        for placeholder in re.findall(r"\{fig_([a-z0-9_]+)\}", text):
+            assert placeholder in FIGURES, placeholder
+    # The phone numbers, amounts and rates of figures.yml are never typed into an answer.
+    typed = [f["value"] for f in FIGURES.values() if re.search(r"\d.*(€|%)|\d\d \d\d", f["value"])]
+    assert "2 €" in typed and "01 53 62 40 30" in typed and "55 %" in typed
+    for name, text, _ in _texts():
+        for value in typed:
+            assert not re.search(rf"(?<![\d,.]){re.escape(value)}", text), f"{name} retypes the figure {value!r}"
+
+
+@pytest.mark.parametrize("name,text", [(n, t) for n, t, _ in _texts()])
+def test_answer_form(name, text):
+    assert text.strip(), name
+    filled = re.sub(r"\{fig_[a-z0-9_]+\}", "XXXXXXXXXX", text)
+    assert len(filled) <= 650, f"{name} is {len(filled)} characters long"
+    assert "**" not in text and "|" not in text and "<" not in text, f"{name}: markdown/HTML"
+    assert "](" not in text, f"{name}: a markdown link (write the address out, for the helpline)"
+    assert not re.search(r"\bvolet\s*(n°\s*)?[1-4]\b", text), f"{name} names a volet by number"
+    assert not re.search(r"\btu\b|\bton\b|\btes\b", text.lower()), f"{name} should say vous"
+    if name.startswith("utter_faq/"):
+        assert "Source :" in text, f"{name} has no source"
+
+
+def test_faq_answers_have_next_question_buttons():
+    faq = {n: v for n, v in ALL_RESPONSES.items() if n.startswith("utter_faq/")}
+    assert faq
+    without = [n for n, v in faq.items() if not v[0].get("buttons")]
+    assert len(without) <= len(faq) // 4, f"FAQ answers without buttons: {without}"
+
+
+def test_enough_examples_per_intent():
+    assert TRAIN
+    too_few = {i: len(e) for i, e in TRAIN.items()
+               if len(e) < (12 if i.startswith("faq/") else 20) and i != "message_too_long"}
+    assert not too_few, f"intents with too few examples: {too_few}"
+
+
+def test_no_duplicate_examples_across_intents():
+    owner: Dict[str, str] = {}
+    clashes = []
+    for intent, examples in TRAIN.items():
+        for e in examples:
+            key = re.sub(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}", r"\1\2", e).lower().strip()
+            if key in owner and owner[key] != intent:
+                clashes.append((key, owner[key], intent))
+            owner[key] = intent
+    assert not clashes, clashes[:10]
+
+
+def test_held_out_set_is_separate_and_large_enough():
+    test = _nlu_examples("tests/nlu")
+    n = sum(len(v) for v in test.values())
+    assert n >= 150, n
+    train = {e.lower() for v in TRAIN.values() for e in v}
+    leaked = [e for v in test.values() for e in v if e.lower() in train]
+    assert not leaked, f"held-out messages also in training data: {leaked[:5]}"
+    assert set(test) <= set(TRAIN), set(test) - set(TRAIN)
+
+
+def test_topics_cover_the_faq():
+    faq = {i.split("/", 1)[1] for i in TRAIN if i.startswith("faq/")}
+    assert faq == set(TOPICS), (faq ^ set(TOPICS))
+
+
+def test_each_faq_topic_has_conversation_test():
+    stories = "\n".join(p.read_text(encoding="utf-8") for p in _data_files("tests/stories"))
+    faq = {i for i in TRAIN if i.startswith("faq/")}
+    missing = [i for i in faq if f"intent: {i}\n" not in stories + "\n"]
+    assert not missing, missing
+    assert "utter_faq/" not in stories.replace("intent: faq/", ""), "use action: utter_faq (rasa#8459)"
+
+
+@pytest.mark.parametrize("response, figure", [
+    ("utter_ask_sent_date", "delai_decision"),
+    ("utter_ask_valid_until", "delai_renouvellement"),
+    ("utter_ask_derog_start", "duree_derogatoire"),
+    ("utter_ask_request_date", None),
+])
+def test_first_question_of_a_date_form_gives_the_general_rule(response, figure):
+    # A general question ("how long does the caisse take?") that the classifier takes for a
+    # personal one starts a form: its first question must answer the general question too.
+    text = ALL_RESPONSES[response][0]["text"]
+    rule, _, question = text.rpartition(". ")
+    assert rule and "?" in question and "?" not in rule, text
+    if figure:
+        assert "{fig_" + figure + "}" in rule

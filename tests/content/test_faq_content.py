@@ -1,0 +1,175 @@
+"""Checks of the FAQ part A content (data/faq/a_*.yml, tests/nlu/faq_a.yml,
+tests/stories/faq_a.yml) against the format contract: enough varied examples, held-out test
+messages that are not copies, short sourced answers, figures only as {fig_...} placeholders,
+volets never named by a bare number, buttons whose payloads are understood."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+FAQ_DIR = ROOT / "data" / "faq"
+A_FILES = sorted(FAQ_DIR.glob("a_*.yml"))
+TEST_NLU = ROOT / "tests" / "nlu" / "faq_a.yml"
+TEST_STORIES = ROOT / "tests" / "stories" / "faq_a.yml"
+
+# Sub-intents of part A, with the minimum number of training examples.
+BROAD = {"definition_protocole", "definition_ald", "conditions", "ou_envoyer",
+         "delai_reponse", "renouvellement"}
+PART_A = [
+    "definition_protocole", "definition_ald", "exonerante_ou_non", "liste_ald30",
+    "ald_hors_liste", "polypathologie", "duree_exoneration", "conditions",
+    "ald_non_exonerante", "infertilite", "autres_cas", "qui_redige", "procedure_derogatoire",
+    "pas_de_medecin_traitant", "proche_representant", "ou_envoyer", "en_ligne_ou_papier",
+    "volets", "delai_reponse", "notification", "pas_de_nouvelles", "contenu_protocole",
+    "volet_patient", "acces_direct_specialistes", "duree_validite", "revision",
+    "renouvellement",
+]
+INTENT_PAYLOADS = {"/ask_decision_date", "/ask_renewal_date", "/ask_derogatory_end",
+                   "/ask_exoneration_end", "/ask_retroactive", "/ask_coverage",
+                   "/check_eligibility", "/ask_human"}
+MAX_TEXT = 650  # "at most ~600 characters", measured with the figures filled in
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _examples(block: str) -> List[str]:
+    return [line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")]
+
+
+def _load_nlu(paths: List[Path]) -> Dict[str, List[str]]:
+    out: Dict[str, List[str]] = {}
+    for path in paths:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            if "intent" in item:
+                out.setdefault(item["intent"], []).extend(_examples(item["examples"]))
+    return out
+
+
+def _responses() -> Dict[str, list]:
+    out: Dict[str, list] = {}
+    for path in A_FILES:
+        out.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
+    return out
+
+
+FIGURES = yaml.safe_load((ROOT / "content" / "figures.yml").read_text(encoding="utf-8"))["figures"]
+TRAIN = _load_nlu(A_FILES)
+ALL_FAQ_TRAIN = _load_nlu(sorted(FAQ_DIR.glob("*.yml")))
+RESPONSES = _responses()
+
+
+def _filled(text: str) -> str:
+    return re.sub(r"\{fig_(\w+)\}", lambda m: str(FIGURES[m.group(1)]["value"]), text)
+
+
+def test_part_a_files_define_exactly_the_part_a_sub_intents() -> None:
+    assert sorted(TRAIN) == sorted(f"faq/{name}" for name in PART_A)
+    assert sorted(RESPONSES) == sorted(f"utter_faq/{name}" for name in PART_A)
+
+
+@pytest.mark.parametrize("name", PART_A)
+def test_enough_distinct_training_examples(name: str) -> None:
+    examples = TRAIN[f"faq/{name}"]
+    assert len(examples) >= (20 if name in BROAD else 14)
+    assert len({_norm(e) for e in examples}) == len(examples), "near-duplicate examples"
+
+
+def test_no_example_shared_between_faq_sub_intents() -> None:
+    owner: Dict[str, str] = {}
+    clashes = []
+    for intent, examples in ALL_FAQ_TRAIN.items():
+        for example in examples:
+            key = _norm(example)
+            if key in owner and owner[key] != intent:
+                clashes.append((example, owner[key], intent))
+            owner.setdefault(key, intent)
+    assert not clashes
+
+
+def test_no_dated_examples() -> None:
+    months = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+              "septembre", "octobre", "novembre", "decembre")
+    day = re.compile(r"\b\d{1,2}(er)? (" + "|".join(months) + r")\b|\b\d{1,2}/\d{1,2}\b")
+    dated = [e for examples in TRAIN.values() for e in examples if day.search(_norm(e))]
+    assert not dated
+
+
+@pytest.mark.parametrize("name", PART_A)
+def test_answer_is_short_sourced_and_uses_known_figures(name: str) -> None:
+    (response,) = RESPONSES[f"utter_faq/{name}"]
+    text = response["text"]
+    for key in re.findall(r"\{fig_(\w+)\}", text):
+        assert key in FIGURES, key
+    assert "{" not in re.sub(r"\{fig_\w+\}", "", text)
+    assert len(_filled(text)) <= MAX_TEXT
+    assert re.search(r"Source : [^\n]+$", text)
+    assert re.search(r"\b(vous|votre|vos)\b", text, re.IGNORECASE), "not addressed to the user"
+    assert not re.search(r"\bvolets? (n° ?)?\d", text, re.IGNORECASE), "volet named by number"
+    assert "**" not in text and "#" not in text and "|" not in text
+
+
+# Figure values that must never be typed in an answer (placeholders only). "3 ans" is left
+# out: it is also an ALD duration from the D160-4 annex (duree_exoneration).
+TYPED = {key: str(fig["value"]) for key, fig in FIGURES.items() if key != "ij_duree_max"}
+
+
+@pytest.mark.parametrize("name", PART_A)
+def test_no_figure_typed_in_answer(name: str) -> None:
+    text = re.sub(r"\{fig_\w+\}", "", RESPONSES[f"utter_faq/{name}"][0]["text"])
+    typed = [key for key, value in TYPED.items() if value.lower() in text.lower()]
+    assert not typed
+    assert "30 jours" not in text and "ameli.fr/" not in text
+
+
+@pytest.mark.parametrize("name", PART_A)
+def test_buttons_are_short_and_understood(name: str) -> None:
+    buttons = RESPONSES[f"utter_faq/{name}"][0].get("buttons") or []
+    assert 1 <= len(buttons) <= 3
+    known = {e: intent for intent, examples in TRAIN.items() for e in examples}
+    for button in buttons:
+        assert len(button["title"]) <= 30
+        payload = button["payload"]
+        if payload.startswith("/"):
+            assert payload in INTENT_PAYLOADS
+        else:
+            assert payload in known, f"payload {payload!r} is not a training example"
+            assert known[payload] != f"faq/{name}", "button leads back to the same answer"
+
+
+def test_fallback_topic_questions_are_training_examples() -> None:
+    topics = yaml.safe_load((ROOT / "content" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+    for name in PART_A:
+        assert topics[name] in TRAIN[f"faq/{name}"], name
+
+
+def test_held_out_messages_are_new_and_cover_every_sub_intent() -> None:
+    held_out = _load_nlu([TEST_NLU])
+    seen = {_norm(e) for examples in ALL_FAQ_TRAIN.values() for e in examples}
+    for name in PART_A:
+        messages = held_out.get(f"faq/{name}", [])
+        assert len(messages) >= 3, name
+        copies = [m for m in messages if _norm(m) in seen]
+        assert not copies, copies
+
+
+def test_every_sub_intent_has_a_conversation_test() -> None:
+    stories = yaml.safe_load(TEST_STORIES.read_text(encoding="utf-8"))["stories"]
+    tested = set()
+    for story in stories:
+        steps = story["steps"]
+        for i, step in enumerate(steps):
+            if "intent" in step and str(step["intent"]).startswith("faq/"):
+                tested.add(step["intent"][4:])
+                assert steps[i + 1] == {"action": "utter_faq"}
+    assert set(PART_A) <= tested
+    assert sum(1 for s in stories if sum("intent" in st for st in s["steps"]) >= 2) >= 2
