@@ -1,23 +1,121 @@
-"""Reading the user's own answers to the bot's questions (yes / no), whatever the spelling."""
+"""Reading the user's own answers to the bot's questions, whatever the spelling: yes / no /
+unsure, and durations of care ("toute ma vie", "au moins 8 mois", "quelques semaines").
+
+Patients answer in their own words, often with a hedge ("oui je crois", "pas vraiment") or a
+doubt ("je sais pas"): a doubt is a reading of its own (the bot then helps), never a no."""
 from __future__ import annotations
 
-from typing import Optional
+import re
+from typing import Literal, Optional
 
-from ald.text import words
+from ald.text import fold, words
 
-YES = frozenset({
-    "oui", "ouais", "ouai", "o", "yes", "yep", "exact", "exactement", "oui oui", "bien sur",
-    "tout a fait", "affirmatif", "c'est ca", "oui c'est ca", "vrai", "si", "d'accord", "ok"})
-NO = frozenset({
-    "non", "nan", "no", "nope", "pas du tout", "absolument pas", "non non", "faux", "jamais",
-    "pas vraiment", "aucun", "aucune"})
+Reading = Literal["yes", "no", "unsure"]
+
+# Whole answers (after `words`). Hedged forms count as the answer they lean to.
+_YES = (
+    r"o|oui+|ouai+s?|oue|wi|yes|yep|ok|okay|d'accord|dac|exact|exactement|absolument|"
+    r"bien sur|evidemment|evidement|tout a fait|affirmatif|vrai|si|c'est ca|c'est bien ca|"
+    r"c'est le cas|en effet|effectivement|certainement|carrement|"
+    r"je crois|je pense|je pense que oui|je crois que oui|il me semble|il me semble que oui|"
+    r"normalement oui|normalement|a priori oui|apparemment|sans doute|surement|bien entendu"
+)
+_NO = (
+    r"non+|nan|no|nope|pas du tout|absolument pas|surtout pas|jamais|faux|pas vraiment|"
+    r"aucun|aucune|pas encore|pas que je sache|je ne crois pas|je crois pas|je pense pas|"
+    r"je ne pense pas|je crois que non|je pense que non|pas le cas|ce n'est pas le cas|"
+    r"c'est pas le cas|a priori non|normalement non|negatif|pas specialement|"
+    r"rien a voir|aucun rapport|ca n'a rien a voir|ca a rien a voir"
+)
+_UNSURE = (
+    r"je (ne )?sais pas|j'sais pas|chais pas|sais pas|ne sais pas|jsp|je ne sais|aucune idee|"
+    r"pas d'idee|peut etre|peutetre|je (ne )?suis pas (sur|sure|certain|certaine)|"
+    r"pas sur|pas sure|je sais plus|je ne sais plus|je (ne )?me souviens (pas|plus)|"
+    r"comment savoir|comment le savoir|comment je peux savoir|c'est quoi|ca veut dire quoi|"
+    r"je comprends pas|je ne comprends pas|bonne question|difficile a dire|on verra"
+)
+_LEADING_FILLERS = r"(?:(?:euh+|ben|bah|alors|hmm+|bon|eh bien|heu+|hum+|oh|ah)\s+)*"
+_YES_RE = re.compile(rf"^{_LEADING_FILLERS}(?:{_YES})(?:\s+(?:{_YES}|merci|madame|monsieur))*$")
+_NO_RE = re.compile(rf"^{_LEADING_FILLERS}(?:{_NO})(?:\s+(?:{_NO}|merci|madame|monsieur))*$")
+_UNSURE_RE = re.compile(rf"(?:^|\s)(?:{_UNSURE})(?:\s|$)")
+# An answer that starts with yes or no and goes on ("oui bien sûr, c'est pour mon diabète",
+# "non c'est pour une entorse") keeps that first word's meaning.
+_STARTS_YES = re.compile(r"^(?:oui+|ouai+s?|yes|bien sur|tout a fait|exactement|absolument|"
+                         r"evidemment|effectivement|en effet)\b")
+_STARTS_NO = re.compile(r"^(?:non+|nan|pas du tout|absolument pas|surtout pas|jamais|"
+                        r"pas vraiment|rien a voir|aucun rapport)\b")
+
+
+def read_yes_no(text: str) -> Optional[Reading]:
+    """"yes", "no", "unsure" (the user does not know), or None when the text is not an answer
+    to a yes/no question."""
+    folded = words(text)
+    if not folded:
+        return None
+    if _UNSURE_RE.search(folded) and not _STARTS_YES.match(folded) and not _STARTS_NO.match(folded):
+        return "unsure"
+    if _YES_RE.match(folded):
+        return "yes"
+    if _NO_RE.match(folded):
+        return "no"
+    if _STARTS_NO.match(folded):
+        return "no"
+    if _STARTS_YES.match(folded):
+        return "yes"
+    return None
 
 
 def yes_no_from_text(text: str) -> Optional[bool]:
-    """True for a yes, False for a no, None when the text is neither."""
-    folded = words(text)
-    if folded in YES:
-        return True
-    if folded in NO or folded.startswith("non "):
-        return False
+    """True for a yes, False for a no, None when the text is neither (or a doubt)."""
+    reading = read_yes_no(text)
+    return {"yes": True, "no": False}.get(reading or "")
+
+
+# --------------------------------------------------------------------------- durations
+
+#: "Toute la vie": more than any duration the rules compare with.
+LIFELONG_MONTHS = 1200
+
+_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+            "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15,
+            "vingt": 20, "trente": 30}
+_UNIT_MONTHS = {"jour": 1 / 30, "jours": 1 / 30, "j": 1 / 30, "semaine": 0.25, "semaines": 0.25,
+                "sem": 0.25, "mois": 1.0, "an": 12.0, "ans": 12.0, "annee": 12.0, "annees": 12.0}
+_AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
+_DURATION_RE = re.compile(rf"\b{_AMOUNT}\s*(jours?|j|semaines?|sem|mois|ans?|annees?)\b")
+_BARE_UNIT_RE = re.compile(r"\b(?:des|plusieurs|de nombreuses|quelques) (annees|ans|mois|semaines|jours)\b")
+_LIFELONG_RE = re.compile(
+    r"\b(?:toute (?:ma|sa|la|leur|votre) vie|a vie|pour la vie|pour toujours|toujours|"
+    r"definitivement|a jamais|jusqu'a la fin|chronique|incurable|ne se guerit pas|"
+    r"on ne guerit pas|longtemps|tres longtemps|indefiniment|sans fin|a long terme|"
+    r"de longue duree|permanent|permanente|a perpetuite)\b")
+_SHORT_RE = re.compile(r"\b(?:pas longtemps|peu de temps|quelques jours|court|courte|"
+                       r"temporaire|passager|passagere|juste un moment)\b")
+
+
+def duration_months(text: str) -> Optional[float]:
+    """How many months of care an answer states ("au moins 8 mois" → 8, "2 ans" → 24, "des
+    années" → 24, "toute ma vie" → LIFELONG_MONTHS, "quelques semaines" → 0.75), or None."""
+    folded = fold(text)
+    if not words(folded):
+        return None
+    if _SHORT_RE.search(folded):
+        found = _DURATION_RE.search(folded)
+        return _amount(found) if found else 0.25
+    found = _DURATION_RE.search(folded)
+    if found:
+        return _amount(found)
+    bare = _BARE_UNIT_RE.search(folded)
+    if bare:
+        unit = bare.group(1)
+        return 2 * _UNIT_MONTHS[unit] if unit in ("annees", "ans") else 3 * _UNIT_MONTHS[unit]
+    if _LIFELONG_RE.search(folded):
+        return float(LIFELONG_MONTHS)
     return None
+
+
+def _amount(match: "re.Match[str]") -> float:
+    raw, unit = match.group(1), match.group(2)
+    number = _NUMBERS.get(raw)
+    value = float(number) if number is not None else float(raw.replace(",", "."))
+    return value * _UNIT_MONTHS[unit]
