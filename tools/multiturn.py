@@ -461,7 +461,9 @@ def _conversations(sets: Iterable[ConversationSet]) -> List[Conversation]:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.multiturn", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
-    parser.add_argument("--set", choices=("dev", "heldout", "all"), default="dev", dest="which")
+    parser.add_argument("--set", choices=("dev", "heldout", "all"), default="dev", dest="which",
+                        help="which conversations (default: dev); a held-out failure prints its "
+                             "sentences: leave that set to whoever reports the score")
     parser.add_argument("--json", type=Path, help="write the full report (every turn and reply) here")
     parser.add_argument("--concurrency", type=int, default=4, help="conversations at a time")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed for one reply")
