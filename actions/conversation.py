@@ -1,0 +1,105 @@
+"""The conversation around the questions: session start (the fig_* slots), hand-off to a
+person, fallback with the closest topics, and forgetting the answers of a form."""
+from __future__ import annotations
+
+from typing import Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.table import personal_slots
+from ald import clock, figures, helpline
+from ald.content import load_content
+
+#: The user's own answers: every slot of the forms of dialogue/forms.yml.
+PERSONAL_SLOTS = personal_slots()
+
+
+class ActionSessionStart(Action):
+    """Starts a session and fills the fig_* slots from figures.yml (the one place for figures)."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        events: List[EventType] = [SessionStarted()]
+        events += [SlotSet(f"fig_{key}", value) for key, value in figures.figure_values().items()]
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionHelpline(Action):
+    """Hand-off to a person: Santé Info Droits (open now or next opening) and 36 46."""
+
+    def name(self) -> str:
+        return "action_helpline"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        now = clock.now()
+        status = helpline.helpline_status(now)
+        if status.open_now:
+            dispatcher.utter_message(response="utter_helpline_open")
+        else:
+            dispatcher.utter_message(response="utter_helpline_closed",
+                                     next_opening=helpline.format_opening_fr(status.next_opening, now.date()))
+        return []
+
+
+def closest_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
+    """Buttons for the FAQ answers the ResponseSelector found closest to the message.
+
+    Each button sends the topic's own question, from content/topics.yml."""
+    parse = tracker.latest_message or {}
+    ranking = (((parse.get("response_selector") or {}).get("faq") or {}).get("ranking")) or []
+    questions: Dict[str, str] = load_content("topics.yml").get("topics") or {}
+    buttons: List[Dict[str, str]] = []
+    for item in ranking:
+        key = str(item.get("intent_response_key", ""))  # e.g. "faq/delai_reponse"
+        topic = key.split("/", 1)[-1]
+        if topic not in questions:
+            continue
+        buttons.append({"title": questions[topic], "payload": questions[topic]})
+        if len(buttons) == limit:
+            break
+    return buttons
+
+
+class ActionFallback(Action):
+    """Low confidence: say so, propose the closest topics; after two misses in a row, a person."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        misses = 0
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                if (event.get("parse_data", {}).get("intent") or {}).get("name") == "nlu_fallback":
+                    misses += 1
+                else:
+                    break
+        if misses >= 2:
+            dispatcher.utter_message(response="utter_fallback_helpline")
+            return []
+        buttons = closest_topics(tracker)
+        if buttons:
+            dispatcher.utter_message(response="utter_fallback_first", buttons=buttons)
+        else:
+            dispatcher.utter_message(response="utter_fallback_generic")
+        return []
+
+
+class ActionResetPersonalSlots(Action):
+    """Forgets the answers of a finished or cancelled form, so the next question starts afresh."""
+
+    def name(self) -> str:
+        return "action_reset_personal_slots"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        return [SlotSet(s, None) for s in PERSONAL_SLOTS if tracker.get_slot(s) is not None]

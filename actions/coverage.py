@@ -1,0 +1,102 @@
+"""Is this care covered at 100 %? The form asks only what ald.coverage still needs."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import FormValidator, optional_bool, phrase
+from ald import coverage
+
+#: What the rule may still need (CoverageVerdict.missing) → the slot that asks it.
+COVERAGE_SLOTS = {"ald_status": "ald_status", "linked_to_ald": "linked_to_ald",
+                  "in_protocol": "in_protocol"}
+
+#: The rule's rate → the response that words it.
+RATE_RESPONSES = {"100_base_tariff": "utter_coverage_100", "usual_rates": "utter_coverage_usual",
+                  "transport_rate": "utter_coverage_transport",
+                  "not_covered": "utter_coverage_not_covered", "need_more_info": "utter_coverage_more_info"}
+
+
+def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
+    """The CareKind of a care_kind slot value: the slot holds what NLU extracted, which may be
+    a word the rules do not know ("soins") or one of several care words of the message; then
+    the other care_kind entities of the latest message are tried. None if none is known."""
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    if tracker is not None:
+        values += list(tracker.get_latest_entity_values("care_kind"))
+    for v in values:
+        kind = coverage.care_kind_from_text(str(v or ""))
+        if kind is not None:
+            return kind
+    return None
+
+
+def situation_from(tracker: Tracker) -> coverage.Situation:
+    """The patient's situation as far as the form knows it."""
+    return coverage.Situation(ald_status=tracker.get_slot("ald_status") or "unknown",
+                              linked_to_ald=optional_bool(tracker, "linked_to_ald"),
+                              in_protocol=optional_bool(tracker, "in_protocol"))
+
+
+class ValidateCoverageForm(FormValidator):
+    """Asks only what the coverage rule still needs (coverage.coverage(...).missing)."""
+
+    def name(self) -> str:
+        return "validate_coverage_form"
+
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[str]:
+        # Called before the slots are validated: the raw value may not be a known care kind.
+        care = care_from(tracker.get_slot("care_kind"), tracker)
+        if not care:
+            return ["care_kind"]
+        verdict = coverage.coverage(care, situation_from(tracker))
+        return ["care_kind"] + [COVERAGE_SLOTS[m] for m in verdict.missing if m in COVERAGE_SLOTS]
+
+    def validate_care_kind(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> Dict[str, Any]:
+        kind = care_from(value, tracker)
+        if kind is None:
+            return self.reject(dispatcher, "care_kind", response="utter_care_kind_unknown")
+        return {"care_kind": kind}
+
+    def validate_ald_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Dict[str, Any]:
+        status = coverage.ald_status_from_text(str(value or ""))
+        if status is None:
+            return self.reject(dispatcher, "ald_status", response="utter_ald_status_unknown")
+        return {"ald_status": status}
+
+    def validate_linked_to_ald(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[str, Any]:
+        return self.yes_no_slot("linked_to_ald", value, dispatcher, tracker)
+
+    def validate_in_protocol(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[str, Any]:
+        return self.yes_no_slot("in_protocol", value, dispatcher, tracker)
+
+
+class ActionAnswerCoverage(Action):
+    """Is this care covered at 100 %? (rules: coverage.coverage)."""
+
+    def name(self) -> str:
+        return "action_answer_coverage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        care = care_from(tracker.get_slot("care_kind"))
+        if not care:
+            dispatcher.utter_message(response="utter_care_kind_unknown")  # never stay silent
+            return []
+        verdict = coverage.coverage(care, situation_from(tracker))
+        reasons = " ".join(filter(None, (phrase("reasons", c) for c in verdict.reasons)))
+        pays = [p for p in (phrase("still_pays", c) for c in verdict.still_pays) if p]
+        still = f"{phrase('still_pays', 'intro')} {', '.join(pays)}." if pays else ""
+        label = phrase("care_labels", care) or care
+        dispatcher.utter_message(response=RATE_RESPONSES[verdict.rate], care_label=label,
+                                 reasons=reasons, still_pays=still)
+        return []
