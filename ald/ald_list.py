@@ -2,7 +2,8 @@
 
 Source: FACTS.md, 'The ALD 30 list' (annexe to CSS D160-4, in force since 10 July 2024;
 R160-11 for renewal; décret 2011-726 for the removal of n° 12). The data: the list, the
-removed n° 12 and the common diseases not on the list in content/ald_list.yml.
+removed n° 12 and the common diseases not on the list in content/ald_list.yml; what people
+write for each of them in content/vocabulary.yml (section diseases, ald.vocabulary).
 
 `lookup_disease("diabete")` answers with a status:
 - "on_list": the disease belongs to an affection of the list (`entry`, and `variant` when the
@@ -22,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Literal, Optional, Tuple, cast, get_args
 
+from ald import vocabulary
 from ald.content import load_content
 from ald.text import words
 
@@ -157,185 +159,56 @@ NOT_ON_LIST: Dict[str, Tuple[str, str]] = {
     for d in _DATA["not_on_list"]}
 
 
-# (regex over the folded text, target): target is an entry number ("8"), a variant key
-# ("23_humeur"), "removed:12", "not:<code>", or "skip" (a known phrase that must NOT match a
-# broader rule, e.g. "hypertension pulmonaire", "tumeur bénigne"). First match wins: the
-# specific rules come before the general ones.
-_RULES: Tuple[Tuple[str, str], ...] = (
-    (r"hypertension (arterielle )?pulmonaire|htap", "skip"),
-    (r"tumeur(s)? benigne", "skip"),
-    (r"diabete gestationnel", "skip"),
-    # n° 28 before "rein"/"coeur"/"foie": a kidney graft is n° 28
-    (r"greffe de (la )?cornee|greffe (de )?cornee|keratoplastie", "28_cornee"),
-    (r"greff|transplant", "28_organe"),
-    # n° 30
-    (r"cancer|tumeur|leucemie|lymphome|myelome|carcinome|sarcome|melanome|hodgkin|glioblastome"
-     r"|metastase|chimiotherapie|chimio", "30"),
-    # n° 6
-    (r"cirrhose", "6_cirrhose"),
-    (r"hepatite", "6_hepatite"),
-    (r"maladie (chronique )?du foie", "6"),
-    # n° 19
-    (r"syndrome nephrotique", "19_nephrotique"),
-    (r"insuffisance renale|insuffisant renal|dialyse|nephropathie|maladie (chronique )?des reins"
-     r"|maladie renale|polykystose renale", "19_nephropathie"),
-    # n° 14 before "asthme"
-    (r"insuffisance respiratoire|insuffisant respiratoire|bpco|broncho ?pneumopathie chronique"
-     r"|emphyseme|bronchite chronique obstructive|oxygenotherapie", "14"),
-    # n° 5
-    (r"troubles? du rythme|arythmie|fibrillation (auriculaire|atriale)|tachycardie ventriculaire",
-     "5_rythme"),
-    (r"insuffisance cardiaque|insuffisant cardiaque", "5_cardiaque"),
-    (r"valvulopathie|cardiopathie valvulaire|retrecissement aortique|valve (cardiaque|aortique|mitrale)",
-     "5_valvulaire"),
-    (r"cardiopathie congenitale|malformation cardiaque", "5_congenitale"),
-    # n° 13
-    (r"infarctus|maladie coronaire|coronaropathie|angine de poitrine|angor|pontage coronarien"
-     r"|stent", "13"),
-    # n° 1
-    (r"\bavc\b|accident vasculaire|attaque cerebrale", "1"),
-    # n° 3
-    (r"arterite|arteriopathie", "3"),
-    # n° 7
-    (r"\bvih\b|\bhiv\b|\bsida\b|seropositi|deficit immunitaire", "7"),
-    # n° 8
-    (r"diabet", "8"),
-    # n° 15 before n° 9
-    (r"alzheimer|demence|corps de lewy", "15"),
-    # n° 16
-    (r"parkinson", "16"),
-    # n° 25 before n° 9
-    (r"sclerose en plaques?|\bsep\b", "25"),
-    # n° 9
-    (r"epilepsie|epileptique|myopathie|\bsla\b|sclerose laterale|maladie de charcot|myasthenie"
-     r"|huntington|dystrophie musculaire", "9"),
-    # n° 10
-    (r"drepanocytose|thalassemie|hemoglobinopathie|anemie hemolytique", "10"),
-    # n° 11
-    (r"hemophil|willebrand", "11"),
-    # n° 2
-    (r"aplasie medullaire|insuffisance medullaire|cytopenie", "2"),
-    # n° 4
-    (r"bilharziose", "4"),
-    # n° 17
-    (r"maladie metabolique|phenylcetonurie|maladie de gaucher|maladie de wilson", "17"),
-    # n° 18
-    (r"mucoviscidose", "18"),
-    # n° 20
-    (r"paraplegi", "20"),
-    # n° 21
-    (r"lupus|sclerodermie|vascularite|maladie de horton|periarterite noueuse|granulomatose", "21"),
-    # n° 22
-    (r"polyarthrite", "22"),
-    # n° 23
-    (r"schizophren|psychose|psychotique|trouble delirant|paranoia", "23_psychoses"),
-    (r"depression|depressif|depressive|bipolaire|troubles? de l.?humeur|maniaco", "23_humeur"),
-    (r"autisme|autiste|\btsa\b|deficience intellectuelle|retard mental"
-     r"|troubles? du developpement intellectuel|troubles? envahissants? du developpement", "23_developpement"),
-    (r"\btoc\b|troubles? obsessionnels?|troubles? de la personnalite|personnalite borderline"
-     r"|etat limite|troubles? anxieux graves?|nevrose", "23_personnalite"),
-    (r"psychiatri|maladie mentale|troubles? mentaux|trouble mental", "23"),
-    # n° 24
-    (r"crohn|rectocolite|\brch\b|maladie inflammatoire (chronique )?de l.?intestin|\bmici\b", "24"),
-    # n° 26
-    (r"scoliose", "26"),
-    # n° 27
-    (r"spondylarthrite|pelvispondylite|spondylite ankylosante", "27"),
-    # n° 29
-    (r"tuberculose", "29_tuberculose"),
-    (r"lepre", "29_lepre"),
-    # n° 12, removed
-    (r"hypertension|\bhta\b|tension arterielle|trop de tension|hypertendu|de la tension\b", "removed:12"),
-    # not on the list
-    (r"fibromyalgi", "not:fibromyalgie"),
-    (r"endometriose", "not:endometriose"),
-    (r"migraine", "not:migraine"),
-    (r"asthm", "not:asthme"),
-    (r"arthrose", "not:arthrose"),
-    (r"lombalgie|mal de dos|lumbago|sciatique", "not:lombalgie"),
-    (r"hernie discale", "not:hernie_discale"),
-    (r"obesite|surpoids", "not:obesite"),
-    (r"apnee du sommeil|apnees du sommeil|\bsas\b", "not:apnee_sommeil"),
-    (r"thyroid|hashimoto|basedow", "not:thyroide"),
-    (r"cholesterol", "not:cholesterol"),
-    (r"psoriasis", "not:psoriasis"),
-    (r"eczema", "not:eczema"),
-    (r"glaucome", "not:glaucome"),
-    (r"cataracte", "not:cataracte"),
-    (r"covid long", "not:covid_long"),
-    (r"allergi", "not:allergie"),
-    (r"osteoporose", "not:osteoporose"),
-)
-_COMPILED: Tuple[Tuple["re.Pattern[str]", str], ...] = tuple((re.compile(p), t) for p, t in _RULES)
+# --------------------------------------------------------------------------- the look-up
 
-#: Words of the rules, for the typo-tolerant second pass (e.g. "parkinsone", "alzeimer",
-#: "diabette", "mucovicidose").
-_VOCABULARY: Tuple[str, ...] = (
-    "cancer", "tumeur", "leucemie", "lymphome", "myelome", "melanome", "cirrhose", "hepatite",
-    "dialyse", "nephropathie", "emphyseme", "arythmie", "infarctus", "coronaire", "arterite",
-    "diabete", "alzheimer", "demence", "parkinson", "sclerose", "plaques", "epilepsie", "myopathie",
-    "myasthenie", "drepanocytose", "thalassemie", "hemophilie", "bilharziose", "mucoviscidose",
-    "paraplegie", "lupus", "sclerodermie", "vascularite", "polyarthrite", "schizophrenie",
-    "psychose", "depression", "bipolaire", "autisme", "psychiatrique", "crohn", "rectocolite",
-    "scoliose", "spondylarthrite", "tuberculose", "lepre", "transplantation", "greffe", "cornee",
-    "hypertension", "fibromyalgie", "endometriose", "migraine", "asthme", "arthrose", "lombalgie",
-    "obesite", "psoriasis", "glaucome", "cataracte", "osteoporose", "insuffisance", "cardiaque",
-    "respiratoire", "renale", "personnalite", "humeur",
-)
+#: What people write, by AldMatch key; first match wins (content/vocabulary.yml, diseases).
+_NAMES = vocabulary.diseases()
 
+
+def _match_code(code: Optional[str]) -> Optional[AldMatch]:
+    """The answer for a code of the vocabulary: a key of the list ("8", "23_humeur"), of a
+    removed affection ("12"), of a disease not on the list ("fibromyalgie"); None: no answer."""
+    if code is None:
+        return None
+    if code in _REMOVED:
+        removed = _REMOVED[code]
+        return AldMatch("removed", code, removed.label)
+    if code in NOT_ON_LIST:
+        label, hint = NOT_ON_LIST[code]
+        return AldMatch("not_on_list", code, label, hint=hint)
+    return match_from_key(code)
 
 
 def _fix_typos(folded: str) -> str:
-    words: List[str] = []
+    """Words of 6 letters or more replaced by the closest typo word, if close enough."""
+    fixed: List[str] = []
     for word in folded.split(" "):
-        if len(word) >= 6 and word not in _VOCABULARY:
-            close = difflib.get_close_matches(word, _VOCABULARY, n=1, cutoff=0.85)
-            words.append(close[0] if close else word)
+        if len(word) >= 6 and word not in _NAMES.typo_words:
+            close = difflib.get_close_matches(word, _NAMES.typo_words, n=1, cutoff=0.85)
+            fixed.append(close[0] if close else word)
         else:
-            words.append(word)
-    return " ".join(words)
-
-
-def _match_target(target: str) -> Optional[AldMatch]:
-    if target == "skip":
-        return None
-    if target.startswith("removed:"):
-        removed = _REMOVED[target.split(":")[1]]
-        return AldMatch("removed", str(removed.number), removed.label)
-    if target.startswith("not:"):
-        code = target[4:]
-        label, hint = NOT_ON_LIST[code]
-        return AldMatch("not_on_list", code, label, hint=hint)
-    return match_from_key(target)
-
-
-def _lookup(folded: str) -> Tuple[bool, Optional[AldMatch]]:
-    for pattern, target in _COMPILED:
-        if pattern.search(folded):
-            return True, _match_target(target)
-    return False, None
+            fixed.append(word)
+    return " ".join(fixed)
 
 
 def lookup_disease(text: str) -> Optional[AldMatch]:
     """The list's answer for a disease named in `text` (common names, no accents, light
     typos); None when nothing is recognised. See the module docstring for the statuses.
-    A number alone ("30", "ALD 8", "n° 23") is read as the list's number."""
+    A number alone ("30", "ALD 8", "n° 23") is read as the list's number. Otherwise: a phrase
+    of the vocabulary, then its patterns, then its patterns again after fixing typos."""
     folded = words(text)
     if not folded:
         return None
     number = re.fullmatch(r"(?:ald\s*)?(?:n\s*|numero\s*|no\s*)?(\d{1,2})", folded)
     if number:
         n = int(number.group(1))
-        if n in _BY_NUMBER:
-            return match_from_key(str(n))
-        if any(r.number == n for r in REMOVED):
-            return _match_target(f"removed:{n}")
+        if n in _BY_NUMBER or str(n) in _REMOVED:
+            return _match_code(str(n))
         return None
-    found, match = _lookup(folded)
-    if found:
-        return match
-    found, match = _lookup(_fix_typos(folded))
-    return match if found else None
+    found = _NAMES.find(folded)
+    if found is None:
+        found = _NAMES.search(_fix_typos(folded))
+    return _match_code(found.code) if found is not None else None
 
 
 def match_from_key(key: str) -> AldMatch:
@@ -367,3 +240,17 @@ def duration_text_fr(match: AldMatch) -> str:
     if match.entry.renewal_note == "renewable_10y":
         text += ", puis par périodes de 10 ans"
     return text
+
+
+def _check_vocabulary() -> None:
+    """Every disease code of content/vocabulary.yml has an answer here: fail at import rather
+    than on a user's message."""
+    for code in _NAMES.codes():
+        try:
+            _match_code(code)
+        except KeyError:
+            raise ValueError(f"content/vocabulary.yml, diseases: {code!r} is not a key of "
+                             "content/ald_list.yml") from None
+
+
+_check_vocabulary()
