@@ -1,7 +1,9 @@
 """The ALD 30 list (29 affections since n° 12 was removed in 2011) and a disease look-up.
 
 Source: FACTS.md, 'The ALD 30 list' (annexe to CSS D160-4, in force since 10 July 2024;
-R160-11 for renewal; décret 2011-726 for the removal of n° 12).
+R160-11 for renewal; décret 2011-726 for the removal of n° 12). The data: the list, the
+removed n° 12 and the common diseases not on the list in content/ald_list.yml; what people
+write for each of them in content/vocabulary.yml (section diseases, ald.vocabulary).
 
 `lookup_disease("diabete")` answers with a status:
 - "on_list": the disease belongs to an affection of the list (`entry`, and `variant` when the
@@ -19,8 +21,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Literal, Optional, Tuple
+from typing import Any, Dict, List, Literal, Optional, Tuple, cast, get_args
 
+from ald import vocabulary
+from ald.content import load_content
 from ald.text import words
 
 RenewalNote = Literal["renewable", "renewable_while_treated", "renewable_10y"]
@@ -63,12 +67,14 @@ class AldEntry:
 
 @dataclass(frozen=True)
 class RemovedEntry:
-    """An affection removed from the list: n° 12, removed in 2011 (décret 2011-726)."""
+    """An affection removed from the list: n° 12, removed in 2011 (décret 2011-726). `label`:
+    French name with its article, for answers."""
 
     number: int
     name: str
     removed_in: int
     legal_ref: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -109,289 +115,100 @@ class AldMatch:
         return (self.entry.years,)
 
 
-def _v(key: str, label: str, years: int) -> AldVariant:
-    return AldVariant(key, label, years)
+# --------------------------------------------------------------------------- the data
+
+_DATA = load_content("ald_list.yml")
+
+
+def _field(item: Dict[str, Any], name: str, kind: type, where: str) -> Any:
+    value = item.get(name)
+    if not isinstance(value, kind):
+        raise ValueError(f"content/ald_list.yml, {where}: {name} must be a {kind.__name__}")
+    return value
+
+
+def _entry(item: Dict[str, Any]) -> AldEntry:
+    where = f"n° {item.get('number')}"
+    note = item.get("renewal_note", "renewable")
+    if note not in get_args(RenewalNote):
+        raise ValueError(f"content/ald_list.yml, {where}: unknown renewal_note {note!r}")
+    variants = tuple(AldVariant(_field(v, "key", str, where), _field(v, "label", str, where),
+                                _field(v, "years", int, where)) for v in item.get("variants") or ())
+    return AldEntry(_field(item, "number", int, where), _field(item, "name", str, where),
+                    _field(item, "label", str, where), _field(item, "years", int, where),
+                    variants, cast(RenewalNote, note))
 
 
 #: The list, in order (n° 12 removed). Source: FACTS.md, 'The ALD 30 list' (annexe D160-4).
-ALD30: Tuple[AldEntry, ...] = (
-    AldEntry(1, "Accident vasculaire cérébral invalidant", "l'accident vasculaire cérébral (AVC) invalidant",
-             3, renewal_note="renewable_10y"),
-    AldEntry(2, "Insuffisances médullaires et autres cytopénies chroniques",
-             "les insuffisances médullaires et autres cytopénies chroniques", 10),
-    AldEntry(3, "Artériopathies chroniques avec manifestations ischémiques",
-             "les artériopathies chroniques avec manifestations ischémiques", 10),
-    AldEntry(4, "Bilharziose compliquée", "la bilharziose compliquée", 3),
-    AldEntry(5, "Insuffisance cardiaque grave, troubles du rythme graves, cardiopathies valvulaires "
-                "graves, cardiopathies congénitales graves",
-             "les maladies graves du cœur (insuffisance cardiaque, troubles du rythme, valves, "
-             "cardiopathies congénitales)", 5,
-             variants=(_v("5_cardiaque", "l'insuffisance cardiaque grave", 10),
-                       _v("5_rythme", "les troubles du rythme graves", 5),
-                       _v("5_valvulaire", "les cardiopathies valvulaires graves", 10),
-                       _v("5_congenitale", "les cardiopathies congénitales graves", 10))),
-    AldEntry(6, "Maladies chroniques actives du foie et cirrhoses",
-             "les maladies chroniques actives du foie et les cirrhoses", 5,
-             variants=(_v("6_cirrhose", "la cirrhose", 10),
-                       _v("6_hepatite", "l'hépatite chronique B ou C", 5))),
-    AldEntry(7, "Déficit immunitaire primitif grave nécessitant un traitement prolongé, infection "
-                "par le virus de l'immuno-déficience humaine (VIH)",
-             "l'infection par le VIH et les déficits immunitaires primitifs graves", 10),
-    AldEntry(8, "Diabète de type 1 et diabète de type 2", "le diabète (type 1 ou type 2)", 10),
-    AldEntry(9, "Formes graves des affections neurologiques et musculaires (dont myopathie), "
-                "épilepsie grave",
-             "les formes graves des maladies neurologiques et musculaires, et l'épilepsie grave", 10),
-    AldEntry(10, "Hémoglobinopathies, hémolyses, chroniques constitutionnelles et acquises sévères",
-             "les hémoglobinopathies (drépanocytose, thalassémie) et hémolyses chroniques sévères", 10),
-    AldEntry(11, "Hémophilies et affections constitutionnelles de l'hémostase graves",
-             "l'hémophilie et les troubles graves de l'hémostase", 10),
-    AldEntry(13, "Maladie coronaire", "la maladie coronaire", 10),
-    AldEntry(14, "Insuffisance respiratoire chronique grave", "l'insuffisance respiratoire chronique grave",
-             10),
-    AldEntry(15, "Maladie d'Alzheimer et autres démences", "la maladie d'Alzheimer et les autres démences",
-             10),
-    AldEntry(16, "Maladie de Parkinson", "la maladie de Parkinson", 10),
-    AldEntry(17, "Maladies métaboliques héréditaires nécessitant un traitement prolongé spécialisé",
-             "les maladies métaboliques héréditaires à traitement prolongé spécialisé", 5),
-    AldEntry(18, "Mucoviscidose", "la mucoviscidose", 10),
-    AldEntry(19, "Néphropathie chronique grave et syndrome néphrotique primitif",
-             "les maladies graves des reins (néphropathie chronique grave, syndrome néphrotique)", 5,
-             variants=(_v("19_nephropathie", "la néphropathie chronique grave (insuffisance rénale)", 10),
-                       _v("19_nephrotique", "le syndrome néphrotique primitif", 5))),
-    AldEntry(20, "Paraplégie", "la paraplégie", 10),
-    AldEntry(21, "Vascularites, lupus érythémateux systémique, sclérodermie systémique",
-             "les vascularites, le lupus et la sclérodermie systémiques", 10),
-    AldEntry(22, "Polyarthrite rhumatoïde évolutive", "la polyarthrite rhumatoïde évolutive", 10),
-    AldEntry(23, "Affections psychiatriques de longue durée", "les affections psychiatriques de longue durée",
-             5, variants=(_v("23_psychoses", "les troubles psychotiques (psychoses)", 10),
-                          _v("23_humeur", "les troubles graves de l'humeur", 5),
-                          _v("23_developpement", "les troubles du développement intellectuel et les troubles envahissants du développement", 10),
-                          _v("23_personnalite", "les troubles névrotiques et de la personnalité graves", 5))),
-    AldEntry(24, "Rectocolite hémorragique et maladie de Crohn évolutives",
-             "la maladie de Crohn et la rectocolite hémorragique évolutives", 5),
-    AldEntry(25, "Sclérose en plaques", "la sclérose en plaques", 10),
-    AldEntry(26, "Scoliose idiopathique structurale évolutive", "la scoliose idiopathique structurale évolutive",
-             5, renewal_note="renewable_while_treated"),
-    AldEntry(27, "Spondylarthrite grave", "la spondylarthrite grave", 10),
-    AldEntry(28, "Suites de transplantation d'organe", "les suites de greffe (transplantation) d'organe", 3,
-             variants=(_v("28_organe", "les suites de greffe d'organe", 10),
-                       _v("28_cornee", "les suites de greffe de cornée", 3))),
-    AldEntry(29, "Tuberculose active, lèpre", "la tuberculose active et la lèpre", 3,
-             variants=(_v("29_tuberculose", "la tuberculose active", 3),
-                       _v("29_lepre", "la lèpre", 5))),
-    AldEntry(30, "Tumeur maligne, affection maligne du tissu lymphatique ou hématopoïétique",
-             "le cancer (tumeur maligne, leucémie, lymphome)", 5, renewal_note="renewable_while_treated"),
-)
+ALD30: Tuple[AldEntry, ...] = tuple(_entry(item) for item in _DATA["list"])
 
 #: n° 12, removed in 2011. Source: FACTS.md, 'The ALD 30 list' (décret 2011-726).
-REMOVED: Tuple[RemovedEntry, ...] = (
-    RemovedEntry(12, "Hypertension artérielle sévère", 2011, "décret n° 2011-726"),
-)
+REMOVED: Tuple[RemovedEntry, ...] = tuple(
+    RemovedEntry(_field(r, "number", int, "removed"), _field(r, "name", str, "removed"),
+                 _field(r, "removed_in", int, "removed"), _field(r, "legal_ref", str, "removed"),
+                 _field(r, "label", str, "removed"))
+    for r in _DATA["removed"])
 
 _BY_NUMBER: Dict[int, AldEntry] = {e.number: e for e in ALD30}
 _VARIANTS: Dict[str, Tuple[AldEntry, AldVariant]] = {v.key: (e, v) for e in ALD30 for v in e.variants}
+_REMOVED: Dict[str, RemovedEntry] = {str(r.number): r for r in REMOVED}
 
-#: Common diseases NOT on the list: code → French label. A hint code may go with some.
+#: Common diseases NOT on the list: code → (French label, hint code or "").
 NOT_ON_LIST: Dict[str, Tuple[str, str]] = {
-    "fibromyalgie": ("la fibromyalgie", ""),
-    "endometriose": ("l'endométriose", ""),
-    "migraine": ("la migraine", ""),
-    "asthme": ("l'asthme", "severe_forms_n14"),
-    "arthrose": ("l'arthrose", ""),
-    "lombalgie": ("le mal de dos (lombalgie)", ""),
-    "hernie_discale": ("la hernie discale", ""),
-    "obesite": ("l'obésité", ""),
-    "apnee_sommeil": ("l'apnée du sommeil", ""),
-    "thyroide": ("les maladies de la thyroïde", ""),
-    "cholesterol": ("le cholestérol", ""),
-    "psoriasis": ("le psoriasis", ""),
-    "eczema": ("l'eczéma", ""),
-    "glaucome": ("le glaucome", ""),
-    "cataracte": ("la cataracte", ""),
-    "covid_long": ("le covid long", ""),
-    "allergie": ("les allergies", ""),
-    "osteoporose": ("l'ostéoporose", ""),
-}
+    _field(d, "code", str, "not_on_list"): (_field(d, "label", str, "not_on_list"), str(d.get("hint") or ""))
+    for d in _DATA["not_on_list"]}
 
-# (regex over the folded text, target): target is an entry number ("8"), a variant key
-# ("23_humeur"), "removed:12", "not:<code>", or "skip" (a known phrase that must NOT match a
-# broader rule, e.g. "hypertension pulmonaire", "tumeur bénigne"). First match wins: the
-# specific rules come before the general ones.
-_RULES: Tuple[Tuple[str, str], ...] = (
-    (r"hypertension (arterielle )?pulmonaire|htap", "skip"),
-    (r"tumeur(s)? benigne", "skip"),
-    (r"diabete gestationnel", "skip"),
-    # n° 28 before "rein"/"coeur"/"foie": a kidney graft is n° 28
-    (r"greffe de (la )?cornee|greffe (de )?cornee|keratoplastie", "28_cornee"),
-    (r"greff|transplant", "28_organe"),
-    # n° 30
-    (r"cancer|tumeur|leucemie|lymphome|myelome|carcinome|sarcome|melanome|hodgkin|glioblastome"
-     r"|metastase|chimiotherapie|chimio", "30"),
-    # n° 6
-    (r"cirrhose", "6_cirrhose"),
-    (r"hepatite", "6_hepatite"),
-    (r"maladie (chronique )?du foie", "6"),
-    # n° 19
-    (r"syndrome nephrotique", "19_nephrotique"),
-    (r"insuffisance renale|insuffisant renal|dialyse|nephropathie|maladie (chronique )?des reins"
-     r"|maladie renale|polykystose renale", "19_nephropathie"),
-    # n° 14 before "asthme"
-    (r"insuffisance respiratoire|insuffisant respiratoire|bpco|broncho ?pneumopathie chronique"
-     r"|emphyseme|bronchite chronique obstructive|oxygenotherapie", "14"),
-    # n° 5
-    (r"troubles? du rythme|arythmie|fibrillation (auriculaire|atriale)|tachycardie ventriculaire",
-     "5_rythme"),
-    (r"insuffisance cardiaque|insuffisant cardiaque", "5_cardiaque"),
-    (r"valvulopathie|cardiopathie valvulaire|retrecissement aortique|valve (cardiaque|aortique|mitrale)",
-     "5_valvulaire"),
-    (r"cardiopathie congenitale|malformation cardiaque", "5_congenitale"),
-    # n° 13
-    (r"infarctus|maladie coronaire|coronaropathie|angine de poitrine|angor|pontage coronarien"
-     r"|stent", "13"),
-    # n° 1
-    (r"\bavc\b|accident vasculaire|attaque cerebrale", "1"),
-    # n° 3
-    (r"arterite|arteriopathie", "3"),
-    # n° 7
-    (r"\bvih\b|\bhiv\b|\bsida\b|seropositi|deficit immunitaire", "7"),
-    # n° 8
-    (r"diabet", "8"),
-    # n° 15 before n° 9
-    (r"alzheimer|demence|corps de lewy", "15"),
-    # n° 16
-    (r"parkinson", "16"),
-    # n° 25 before n° 9
-    (r"sclerose en plaques?|\bsep\b", "25"),
-    # n° 9
-    (r"epilepsie|epileptique|myopathie|\bsla\b|sclerose laterale|maladie de charcot|myasthenie"
-     r"|huntington|dystrophie musculaire", "9"),
-    # n° 10
-    (r"drepanocytose|thalassemie|hemoglobinopathie|anemie hemolytique", "10"),
-    # n° 11
-    (r"hemophil|willebrand", "11"),
-    # n° 2
-    (r"aplasie medullaire|insuffisance medullaire|cytopenie", "2"),
-    # n° 4
-    (r"bilharziose", "4"),
-    # n° 17
-    (r"maladie metabolique|phenylcetonurie|maladie de gaucher|maladie de wilson", "17"),
-    # n° 18
-    (r"mucoviscidose", "18"),
-    # n° 20
-    (r"paraplegi", "20"),
-    # n° 21
-    (r"lupus|sclerodermie|vascularite|maladie de horton|periarterite noueuse|granulomatose", "21"),
-    # n° 22
-    (r"polyarthrite", "22"),
-    # n° 23
-    (r"schizophren|psychose|psychotique|trouble delirant|paranoia", "23_psychoses"),
-    (r"depression|depressif|depressive|bipolaire|troubles? de l.?humeur|maniaco", "23_humeur"),
-    (r"autisme|autiste|\btsa\b|deficience intellectuelle|retard mental"
-     r"|troubles? du developpement intellectuel|troubles? envahissants? du developpement", "23_developpement"),
-    (r"\btoc\b|troubles? obsessionnels?|troubles? de la personnalite|personnalite borderline"
-     r"|etat limite|troubles? anxieux graves?|nevrose", "23_personnalite"),
-    (r"psychiatri|maladie mentale|troubles? mentaux|trouble mental", "23"),
-    # n° 24
-    (r"crohn|rectocolite|\brch\b|maladie inflammatoire (chronique )?de l.?intestin|\bmici\b", "24"),
-    # n° 26
-    (r"scoliose", "26"),
-    # n° 27
-    (r"spondylarthrite|pelvispondylite|spondylite ankylosante", "27"),
-    # n° 29
-    (r"tuberculose", "29_tuberculose"),
-    (r"lepre", "29_lepre"),
-    # n° 12, removed
-    (r"hypertension|\bhta\b|tension arterielle|trop de tension|hypertendu|de la tension\b", "removed:12"),
-    # not on the list
-    (r"fibromyalgi", "not:fibromyalgie"),
-    (r"endometriose", "not:endometriose"),
-    (r"migraine", "not:migraine"),
-    (r"asthm", "not:asthme"),
-    (r"arthrose", "not:arthrose"),
-    (r"lombalgie|mal de dos|lumbago|sciatique", "not:lombalgie"),
-    (r"hernie discale", "not:hernie_discale"),
-    (r"obesite|surpoids", "not:obesite"),
-    (r"apnee du sommeil|apnees du sommeil|\bsas\b", "not:apnee_sommeil"),
-    (r"thyroid|hashimoto|basedow", "not:thyroide"),
-    (r"cholesterol", "not:cholesterol"),
-    (r"psoriasis", "not:psoriasis"),
-    (r"eczema", "not:eczema"),
-    (r"glaucome", "not:glaucome"),
-    (r"cataracte", "not:cataracte"),
-    (r"covid long", "not:covid_long"),
-    (r"allergi", "not:allergie"),
-    (r"osteoporose", "not:osteoporose"),
-)
-_COMPILED: Tuple[Tuple["re.Pattern[str]", str], ...] = tuple((re.compile(p), t) for p, t in _RULES)
 
-#: Words of the rules, for the typo-tolerant second pass (e.g. "parkinsone", "alzeimer",
-#: "diabette", "mucovicidose").
-_VOCABULARY: Tuple[str, ...] = (
-    "cancer", "tumeur", "leucemie", "lymphome", "myelome", "melanome", "cirrhose", "hepatite",
-    "dialyse", "nephropathie", "emphyseme", "arythmie", "infarctus", "coronaire", "arterite",
-    "diabete", "alzheimer", "demence", "parkinson", "sclerose", "plaques", "epilepsie", "myopathie",
-    "myasthenie", "drepanocytose", "thalassemie", "hemophilie", "bilharziose", "mucoviscidose",
-    "paraplegie", "lupus", "sclerodermie", "vascularite", "polyarthrite", "schizophrenie",
-    "psychose", "depression", "bipolaire", "autisme", "psychiatrique", "crohn", "rectocolite",
-    "scoliose", "spondylarthrite", "tuberculose", "lepre", "transplantation", "greffe", "cornee",
-    "hypertension", "fibromyalgie", "endometriose", "migraine", "asthme", "arthrose", "lombalgie",
-    "obesite", "psoriasis", "glaucome", "cataracte", "osteoporose", "insuffisance", "cardiaque",
-    "respiratoire", "renale", "personnalite", "humeur",
-)
+# --------------------------------------------------------------------------- the look-up
 
+#: What people write, by AldMatch key; first match wins (content/vocabulary.yml, diseases).
+_NAMES = vocabulary.diseases()
+
+
+def _match_code(code: Optional[str]) -> Optional[AldMatch]:
+    """The answer for a code of the vocabulary: a key of the list ("8", "23_humeur"), of a
+    removed affection ("12"), of a disease not on the list ("fibromyalgie"); None: no answer."""
+    if code is None:
+        return None
+    if code in _REMOVED:
+        removed = _REMOVED[code]
+        return AldMatch("removed", code, removed.label)
+    if code in NOT_ON_LIST:
+        label, hint = NOT_ON_LIST[code]
+        return AldMatch("not_on_list", code, label, hint=hint)
+    return match_from_key(code)
 
 
 def _fix_typos(folded: str) -> str:
-    words: List[str] = []
+    """Words of 6 letters or more replaced by the closest typo word, if close enough."""
+    fixed: List[str] = []
     for word in folded.split(" "):
-        if len(word) >= 6 and word not in _VOCABULARY:
-            close = difflib.get_close_matches(word, _VOCABULARY, n=1, cutoff=0.85)
-            words.append(close[0] if close else word)
+        if len(word) >= 6 and word not in _NAMES.typo_words:
+            close = difflib.get_close_matches(word, _NAMES.typo_words, n=1, cutoff=0.85)
+            fixed.append(close[0] if close else word)
         else:
-            words.append(word)
-    return " ".join(words)
-
-
-def _match_target(target: str) -> Optional[AldMatch]:
-    if target == "skip":
-        return None
-    if target.startswith("removed:"):
-        removed = next(r for r in REMOVED if r.number == int(target.split(":")[1]))
-        return AldMatch("removed", str(removed.number), "l'hypertension artérielle sévère")
-    if target.startswith("not:"):
-        code = target[4:]
-        label, hint = NOT_ON_LIST[code]
-        return AldMatch("not_on_list", code, label, hint=hint)
-    return match_from_key(target)
-
-
-def _lookup(folded: str) -> Tuple[bool, Optional[AldMatch]]:
-    for pattern, target in _COMPILED:
-        if pattern.search(folded):
-            return True, _match_target(target)
-    return False, None
+            fixed.append(word)
+    return " ".join(fixed)
 
 
 def lookup_disease(text: str) -> Optional[AldMatch]:
     """The list's answer for a disease named in `text` (common names, no accents, light
     typos); None when nothing is recognised. See the module docstring for the statuses.
-    A number alone ("30", "ALD 8", "n° 23") is read as the list's number."""
+    A number alone ("30", "ALD 8", "n° 23") is read as the list's number. Otherwise: a phrase
+    of the vocabulary, then its patterns, then its patterns again after fixing typos."""
     folded = words(text)
     if not folded:
         return None
     number = re.fullmatch(r"(?:ald\s*)?(?:n\s*|numero\s*|no\s*)?(\d{1,2})", folded)
     if number:
         n = int(number.group(1))
-        if n in _BY_NUMBER:
-            return match_from_key(str(n))
-        if any(r.number == n for r in REMOVED):
-            return _match_target(f"removed:{n}")
+        if n in _BY_NUMBER or str(n) in _REMOVED:
+            return _match_code(str(n))
         return None
-    found, match = _lookup(folded)
-    if found:
-        return match
-    found, match = _lookup(_fix_typos(folded))
-    return match if found else None
+    found = _NAMES.find(folded)
+    if found is None:
+        found = _NAMES.search(_fix_typos(folded))
+    return _match_code(found.code) if found is not None else None
 
 
 def match_from_key(key: str) -> AldMatch:
@@ -423,3 +240,17 @@ def duration_text_fr(match: AldMatch) -> str:
     if match.entry.renewal_note == "renewable_10y":
         text += ", puis par périodes de 10 ans"
     return text
+
+
+def _check_vocabulary() -> None:
+    """Every disease code of content/vocabulary.yml has an answer here: fail at import rather
+    than on a user's message."""
+    for code in _NAMES.codes():
+        try:
+            _match_code(code)
+        except KeyError:
+            raise ValueError(f"content/vocabulary.yml, diseases: {code!r} is not a key of "
+                             "content/ald_list.yml") from None
+
+
+_check_vocabulary()

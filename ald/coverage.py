@@ -29,10 +29,10 @@ Rules, in order:
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Dict, List, Literal, Optional, Tuple, get_args
+from typing import Dict, List, Literal, Optional, Tuple, cast, get_args
 
+from ald import vocabulary
 from ald.text import words
 
 CareKind = Literal[
@@ -169,7 +169,8 @@ def _non_exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[
         if s.linked_to_ald is False:
             return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", "not_linked_to_ald"), pays)
         if care == "transport":
-            return CoverageVerdict(care, "transport_rate", ("ald_non_exonerante", "transport_conditions"), pays)
+            return CoverageVerdict(care, "transport_rate", ("ald_non_exonerante", "transport_conditions"),
+                                   pays)
         return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", "thermal_cure_linked"), pays)
     return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", *extra), pays)
 
@@ -186,8 +187,9 @@ def _exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[str]
                                ("not_in_protocol", "outside_list_needs_agreement", *dental, *extra), pays)
     if s.ticked_by_conseil is True:
         return CoverageVerdict(care, "usual_rates", ("ticked_by_conseil", *dental, *extra), pays)
-    missing: Tuple[SituationField, ...] = tuple(
-        f for f, v in (("linked_to_ald", s.linked_to_ald), ("in_protocol", s.in_protocol)) if v is None)
+    asked: Tuple[Tuple[SituationField, Optional[bool]], ...] = (
+        ("linked_to_ald", s.linked_to_ald), ("in_protocol", s.in_protocol))
+    missing = tuple(f for f, v in asked if v is None)
     if missing:
         return CoverageVerdict(care, "need_more_info", dental, pays, missing)
     reasons: List[str] = ["linked_and_in_protocol", "bizone_upper_zone"]
@@ -201,72 +203,41 @@ def _exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[str]
     return CoverageVerdict(care, "100_base_tariff", tuple(reasons), pays)
 
 
-# --------------------------------------------------------------------------- synonyms
+# --------------------------------------------------------------------------- what people write
 
-#: (regex over folded text, kind): the first match wins, so specific phrases come first
-#: ("dépassement" before "consultation", "forfait journalier" before "hospitalisation").
-_SYNONYMS: Tuple[Tuple[str, str], ...] = (
-    (r"depassement", "depassement_honoraires"),
-    (r"forfait (hospitalier|journalier)", "forfait_journalier"),
-    (r"osteo|acupunct|homeopat|naturopat|sophrolog|chiropract|chiropract|hypnose|reflexolog"
-     r"|medecines? (douces?|alternatives?|naturelles?)|magnetiseur|etiopat|mesotherap", "medecine_douce"),
-    (r"psychologue|\bpsy\b|psychotherap", "psychologue"),
-    (r"cure thermale|\bcure\b|thermes?\b|thermalisme", "cure_thermale"),
-    (r"\bkine|kinesi|reeducation|physiotherap|masseur", "kine"),
-    (r"taxi|ambulance|\bvsl\b|transport|vehicule sanitaire", "transport"),
-    (r"lunettes?|lentilles?|optique|opticien|verres? correcteurs?|monture", "optique"),
-    (r"dentiste|dentaire|dents?\b|carie|couronne|prothese dentaire|detartrage|orthodont|implant dentaire",
-     "dentaire"),
-    (r"prise de sang|analyses?|bilan sanguin|biologi|laboratoire|\blabo\b|prelevement", "biologie"),
-    (r"\bradio|irm\b|scanner|echographie|\becho\b|imagerie|mammographie|scintigraphie|\bpet\b"
-     r"|tep ?scan", "imagerie"),
-    (r"infirmi|pansements?|piqures?|injections?|soins a domicile|\bide\b|\bidel\b", "soins_infirmiers"),
-    (r"bequilles?|attelles?|fauteuil roulant|\bfauteuil\b|deambulateur|lit medicalise|materiel medical"
-     r"|dispositifs? medica|appareillage|orthese|semelles? orthopedique|pompe a insuline|capteur"
-     r"|glucometre|bandelettes?|protheses?|appareil auditif|aide auditive|bas de contention|nebuliseur"
-     r"|concentrateur", "dispositif_medical"),
-    (r"medicaments?|pharmacie|traitement medicamenteux|comprimes?|ordonnance de medic|insuline|chimio",
-     "medicament"),
-    (r"hospitalisation|hopital|hospitalise|clinique|sejour hospitalier|operation|chirurgie", "hospitalisation"),
-    (r"specialiste|cardiologue|neurologue|dermato|endocrino|diabetologue|oncologue|rhumato|pneumologue"
-     r"|gastro|psychiatre|ophtalmo|gyneco|urologue|nephrologue|hematologue|orl\b|pediatre|geriatre",
-     "consultation_specialiste"),
-    (r"generaliste|medecin traitant|consultation|\bconsult\b|docteur|\bmedecin\b|\btoubib\b", "consultation_generaliste"),
-)
-_SYNONYMS_COMPILED = tuple((re.compile(p), k) for p, k in _SYNONYMS)
+# content/vocabulary.yml, shared with the NLU (the synonyms of care_kind and ald_status).
+_CARE_KINDS = vocabulary.care_kinds()
+_SITUATIONS = vocabulary.ald_situations()
+_STATUS_CODES: Tuple[AldStatus, ...] = ("exonerante", "non_exonerante", "aucune")
+if set(_CARE_KINDS.codes()) != set(CARE_KINDS):
+    raise ValueError(f"content/vocabulary.yml: the care kinds must be {CARE_KINDS}")
+if set(_SITUATIONS.codes()) != set(_STATUS_CODES):
+    raise ValueError(f"content/vocabulary.yml: the ALD situations must be {_STATUS_CODES}")
 
 
 def care_kind_from_text(text: str) -> Optional[str]:
     """The CareKind named in `text` (kiné, ostéo, taxi, lunettes, prise de sang, IRM,
     infirmière, béquilles, pharmacie, dépassements...), or None. A CareKind code itself is
-    accepted as is."""
+    accepted as is; then a phrase of the vocabulary; then its patterns, the first found wins
+    ("dépassement" before "consultation", "forfait journalier" before "hospitalisation")."""
     folded = words(text)
     if not folded:
         return None
     if folded.replace(" ", "_") in CARE_KINDS:
         return folded.replace(" ", "_")
-    for pattern, kind in _SYNONYMS_COMPILED:
-        if pattern.search(folded):
-            return kind
-    return None
-
-
-# How patients say their situation, checked in this order (the first word found wins): "non
-# exonérante" before "exonérante", "pas en ALD" before "ALD".
-_ALD_STATUS_WORDS: Tuple[Tuple[str, AldStatus], ...] = (
-    ("non exo", "non_exonerante"), ("pas exo", "non_exonerante"), ("pas en ald", "aucune"),
-    ("aucune", "aucune"), ("pas d'ald", "aucune"), ("non", "aucune"), ("exo", "exonerante"),
-    ("100", "exonerante"), ("ald", "exonerante"), ("oui", "exonerante"))
+    entry = _CARE_KINDS.find(folded)
+    return entry.code if entry is not None else None
 
 
 def ald_status_from_text(text: str) -> Optional[AldStatus]:
     """The ALD situation named in `text` ("je suis à 100 %", "ALD non exonérante", "pas en
-    ALD"...), or None. A status code itself is accepted as is."""
+    ALD"...), or None. A status code itself is accepted as is; then a phrase of the vocabulary;
+    then its words, the first found wins ("non exonérante" before "exonérante", "pas en ALD"
+    before "ALD")."""
     folded = words(text)
     code = folded.replace(" ", "_")
-    if code in ("exonerante", "non_exonerante", "aucune"):
-        return code  # type: ignore[return-value]
-    for word, status in _ALD_STATUS_WORDS:
-        if word in folded:
-            return status
-    return None
+    if code in _STATUS_CODES:
+        return cast(AldStatus, code)
+    entry = _SITUATIONS.find(folded)
+    # Checked at import: the codes of the vocabulary are _STATUS_CODES.
+    return cast(AldStatus, entry.code) if entry is not None else None
