@@ -3,15 +3,16 @@ does not make: every answer reachable and well formed, figures from one place, e
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 import yaml
 
+from tools.gen_dialogue import load_domain
+
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN = load_domain(ROOT)
 FIGURES = yaml.safe_load((ROOT / "content" / "figures.yml").read_text(encoding="utf-8"))["figures"]
 ACTIONS_SRC = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
 PHRASES = yaml.safe_load((ROOT / "content" / "phrases.yml").read_text(encoding="utf-8"))
@@ -28,7 +29,8 @@ def _nlu_examples(folder: str) -> Dict[str, List[str]]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in doc.get("nlu", []) or []:
             if "intent" in block:
-                lines = [l[2:].strip() for l in block["examples"].splitlines() if l.strip().startswith("- ")]
+                lines = [line[2:].strip() for line in block["examples"].splitlines()
+                         if line.strip().startswith("- ")]
                 examples.setdefault(block["intent"], []).extend(lines)
     return examples
 
@@ -102,7 +104,8 @@ def test_figures_come_from_figures_yml_only():
     assert "2 €" in typed and "01 53 62 40 30" in typed and "55 %" in typed
     for name, text, _ in _texts():
         for value in typed:
-            assert not re.search(rf"(?<![\d,.]){re.escape(value)}", text), f"{name} retypes the figure {value!r}"
+            retyped = re.search(rf"(?<![\d,.]){re.escape(value)}", text)
+            assert not retyped, f"{name} retypes the figure {value!r}"
 
 
 @pytest.mark.parametrize("name,text", [(n, t) for n, t, _ in _texts()])
