@@ -2,9 +2,10 @@
 does not make: every answer reachable and well formed, figures from one place, enough examples."""
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Set, get_args, get_type_hints
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ FIGURES = yaml.safe_load((ROOT / "content" / "figures.yml").read_text(encoding="
 ACTIONS_SRC = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
 PHRASES = yaml.safe_load((ROOT / "content" / "phrases.yml").read_text(encoding="utf-8"))
 TOPICS = yaml.safe_load((ROOT / "content" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+FORMS = yaml.safe_load((ROOT / "dialogue" / "forms.yml").read_text(encoding="utf-8"))["forms"]
 
 
 def _data_files(folder: str) -> List[Path]:
@@ -87,6 +89,27 @@ def test_every_response_is_reachable():
             continue
         unreachable.append(name)
     assert not unreachable, f"responses nothing can send: {unreachable}"
+
+
+def _result_codes(rule: str) -> Set[str]:
+    """The `status` codes an ald rule ("delays.renewal") can return, from its result's type."""
+    module, function = rule.split(".")
+    result = get_type_hints(getattr(importlib.import_module(f"ald.{module}"), function))["return"]
+    return set(get_args(get_type_hints(result)["status"]))
+
+
+def test_responses_named_by_a_result_code_are_the_codes():
+    """utter_<x>_<code> responses: one per code the rules module returns, none other (a
+    response for a code that cannot happen would never be sent)."""
+    from ald.eligibility import Kind
+
+    expected = {"utter_elig": {k for k in get_args(Kind) if k != "need_more_info"}}  # → coverage_more_info
+    for spec in FORMS.values():
+        if "rule" in spec:
+            expected[spec["response"]] = _result_codes(spec["rule"])
+    for prefix, codes in expected.items():
+        found = {r[len(prefix) + 1:] for r in DOMAIN["responses"] if r.startswith(prefix + "_")}
+        assert found == codes, prefix
 
 
 def test_figures_come_from_figures_yml_only():
