@@ -21,8 +21,6 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from ald.content import load_yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "dialogue/forms.yml"
 FIGURES = "content/figures.yml"
@@ -295,10 +293,18 @@ def render_rules(table: Table) -> str:
     return w.text()
 
 
+def _read(path: Path) -> Dict[str, Any]:
+    # Read afresh each time (not ald.content's cache): --check must see the files as they are now.
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a YAML mapping is expected")
+    return data
+
+
 def render(root: Path = ROOT, table: Optional[Table] = None) -> Dict[str, str]:
     """The generated files (path relative to root → text)."""
-    table = table if table is not None else load_yaml(root / TABLE)
-    figures = load_yaml(root / FIGURES)["figures"]
+    table = table if table is not None else _read(root / TABLE)
+    figures = _read(root / FIGURES)["figures"]
     return {GENERATED_DOMAIN: render_domain(table, figures), GENERATED_RULES: render_rules(table)}
 
 
