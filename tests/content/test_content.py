@@ -2,20 +2,23 @@
 does not make: every answer reachable and well formed, figures from one place, enough examples."""
 from __future__ import annotations
 
+import importlib
 import re
-from collections import Counter
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Set, get_args, get_type_hints
 
 import pytest
 import yaml
 
+from tools.gen_dialogue import load_domain
+
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN = load_domain(ROOT)
 FIGURES = yaml.safe_load((ROOT / "content" / "figures.yml").read_text(encoding="utf-8"))["figures"]
 ACTIONS_SRC = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
 PHRASES = yaml.safe_load((ROOT / "content" / "phrases.yml").read_text(encoding="utf-8"))
 TOPICS = yaml.safe_load((ROOT / "content" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+FORMS = yaml.safe_load((ROOT / "dialogue" / "forms.yml").read_text(encoding="utf-8"))["forms"]
 
 
 def _data_files(folder: str) -> List[Path]:
@@ -28,7 +31,8 @@ def _nlu_examples(folder: str) -> Dict[str, List[str]]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in doc.get("nlu", []) or []:
             if "intent" in block:
-                lines = [l[2:].strip() for l in block["examples"].splitlines() if l.strip().startswith("- ")]
+                lines = [line[2:].strip() for line in block["examples"].splitlines()
+                         if line.strip().startswith("- ")]
                 examples.setdefault(block["intent"], []).extend(lines)
     return examples
 
@@ -87,6 +91,27 @@ def test_every_response_is_reachable():
     assert not unreachable, f"responses nothing can send: {unreachable}"
 
 
+def _result_codes(rule: str) -> Set[str]:
+    """The `status` codes an ald rule ("delays.renewal") can return, from its result's type."""
+    module, function = rule.split(".")
+    result = get_type_hints(getattr(importlib.import_module(f"ald.{module}"), function))["return"]
+    return set(get_args(get_type_hints(result)["status"]))
+
+
+def test_responses_named_by_a_result_code_are_the_codes():
+    """utter_<x>_<code> responses: one per code the rules module returns, none other (a
+    response for a code that cannot happen would never be sent)."""
+    from ald.eligibility import Kind
+
+    expected = {"utter_elig": {k for k in get_args(Kind) if k != "need_more_info"}}  # → coverage_more_info
+    for spec in FORMS.values():
+        if "rule" in spec:
+            expected[spec["response"]] = _result_codes(spec["rule"])
+    for prefix, codes in expected.items():
+        found = {r[len(prefix) + 1:] for r in DOMAIN["responses"] if r.startswith(prefix + "_")}
+        assert found == codes, prefix
+
+
 def test_figures_come_from_figures_yml_only():
     slot_figs = {s[len("fig_"):] for s in DOMAIN["slots"] if s.startswith("fig_")}
     assert slot_figs == set(FIGURES), "each figure needs its fig_ slot and vice versa"
@@ -102,7 +127,8 @@ def test_figures_come_from_figures_yml_only():
     assert "2 €" in typed and "01 53 62 40 30" in typed and "55 %" in typed
     for name, text, _ in _texts():
         for value in typed:
-            assert not re.search(rf"(?<![\d,.]){re.escape(value)}", text), f"{name} retypes the figure {value!r}"
+            retyped = re.search(rf"(?<![\d,.]){re.escape(value)}", text)
+            assert not retyped, f"{name} retypes the figure {value!r}"
 
 
 @pytest.mark.parametrize("name,text", [(n, t) for n, t, _ in _texts()])
