@@ -10,8 +10,8 @@ environment variable of the same name (an empty value counts as unset, as in the
 
 Shell scripts and the Makefile read them with `python3 -m ald.settings --shell` (lines
 `export NAME=value`, quoted for the shell) or `--get NAME...` (values, one a line);
-`python3 -m ald.settings` lists them. Standard library only, no Rasa import: the Makefile runs it with any python3, before the
-virtual environment exists.
+`python3 -m ald.settings` lists them. Standard library only, no Rasa import: the Makefile
+runs it with any python3, before the virtual environment exists.
 """
 from __future__ import annotations
 
@@ -149,6 +149,15 @@ def get_int(name: str, env: Optional[Mapping[str, str]] = None) -> int:
 def path(name: str, env: Optional[Mapping[str, str]] = None) -> Path:
     """The setting `name` as an absolute path (a relative one is relative to the root)."""
     return ROOT / get(name, env)  # an absolute value replaces ROOT
+
+
+def domain_files(root: Optional[Path] = None, env: Optional[Mapping[str, str]] = None) -> List[Path]:
+    """The YAML files of the domain (DOMAIN: one file, or a folder of them, read as Rasa does),
+    under `root` (default: the project's root; e.g. a copy of the project)."""
+    domain = (root or ROOT) / get("DOMAIN", env)
+    if not domain.is_dir():
+        return [domain]
+    return sorted(p for p in domain.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
 def secret(name: str, env: Optional[Mapping[str, str]] = None) -> str:
