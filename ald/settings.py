@@ -33,6 +33,9 @@ class Setting(NamedTuple):
     name: str
     default: Default
     help: str
+    #: Printed by --shell. False when exporting the default would change what it means to the
+    #: program that reads it (the environment still passes a value set there to every child).
+    exported: bool = True
 
 
 #: The files of each profile (RASA_PROFILE): where Rasa keeps the conversations.
@@ -83,7 +86,10 @@ SETTINGS: List[Setting] = [
     Setting("REDIS_KEY_PREFIX", "ald", "prefix of the lock keys in Redis"),
     # Privacy and limits.
     Setting("RETENTION_DAYS", "90", "make purge deletes conversations idle for longer (days)"),
-    Setting("MAX_MESSAGE_CHARS", "2000", "longer messages are cut and answered 'too long'"),
+    # Not exported: components/guard.py gives config.yml's max_chars precedence over this
+    # default, and the environment's value precedence over both.
+    Setting("MAX_MESSAGE_CHARS", "2000", "longer messages are cut and answered 'too long'",
+            exported=False),
     # socket.io tokens issued by web/serve.py and checked by channels/socketio_secure.py.
     Setting("SOCKET_TOKEN_AUDIENCE", "ald-socketio", "audience (aud) of the socket.io tokens"),
     Setting("SOCKET_SESSION_ID_PATTERN", r"^[0-9a-f]{32}$",
@@ -173,8 +179,9 @@ def resolved(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
 
 
 def shell_lines(env: Optional[Mapping[str, str]] = None) -> List[str]:
-    """`export NAME=value` for every setting and PROCESS_ENV, values quoted for the shell."""
-    values = {**resolved(env), **PROCESS_ENV}
+    """`export NAME=value` for every exported setting and PROCESS_ENV, quoted for the shell."""
+    exported = {s.name: get(s.name, env) for s in SETTINGS if s.exported}
+    values = {**exported, **PROCESS_ENV}
     return [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
 
 
