@@ -2,36 +2,40 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-VENV   := .venv
-PY     := $(VENV)/bin/python
-RASA   := $(VENV)/bin/rasa
-MODEL  := models/ald.tar.gz
+# Every default (paths, ports, profile, database...) is in ald/settings.py, each overridable by
+# the environment variable of the same name (`python3 -m ald.settings` lists them). Any python3
+# runs it (standard library only), so this works before the venv exists.
+SETTINGS := python3 -m ald.settings
+# Runs a command with every setting exported (scripts/settings.sh, from `ald.settings --shell`).
+RUN := scripts/settings.sh
+# The settings make itself needs (make cannot handle paths with spaces anyway).
+PATHS := $(shell $(SETTINGS) --get PYTHON_BIN RASA_BIN MODEL DOMAIN CONFIG DATA RESULTS_DIR)
+ifneq ($(words $(PATHS)),7)
+$(error python3 -m ald.settings failed: python3 (any 3.x) is needed on the PATH)
+endif
+PY     := $(word 1,$(PATHS))
+RASA   := $(word 2,$(PATHS))
+MODEL  := $(word 3,$(PATHS))
+DOMAIN := $(word 4,$(PATHS))
+CONFIG := $(word 5,$(PATHS))
+DATA   := $(word 6,$(PATHS))
+RESULTS := $(word 7,$(PATHS))
 
-# Configuration (environment variables with safe defaults; see README "Configuration").
-export RASA_HOST           ?= 127.0.0.1
-export RASA_PORT           ?= 5005
-export ACTIONS_HOST        ?= 127.0.0.1
-export ACTIONS_PORT        ?= 5055
-export WEB_PORT            ?= 8080
-export WEB_ORIGIN          ?= http://localhost:$(WEB_PORT)
-export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
-export SQLITE_DB           ?= var/rasa.db
-export RASA_PROFILE        ?= sqlite
-export RASA_TELEMETRY_ENABLED := false
-export TF_CPP_MIN_LOG_LEVEL   := 2
-export PYTHONHASHSEED         := 0
+NLU_DATA := $(shell find $(DATA) -name '*.yml' 2>/dev/null)
+# What the model is trained from: config, domain (a file or a folder), data and the custom NLU
+# components.
+MODEL_INPUTS := $(CONFIG) $(shell find $(DOMAIN) -name '*.yml' 2>/dev/null) $(NLU_DATA) \
+                components/guard.py components/dates.py
 
-NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null)
-# What the model is trained from: config, domain, data and the custom NLU components.
-MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) components/guard.py components/dates.py
-
-.PHONY: help install lock train run shell test test-unit test-stories validate evaluate bench purge clean
+.PHONY: help install lock train run shell test test-unit test-stories validate evaluate bench \
+        purge services lint generate clean
 
 help:
 	@echo "make run      install if needed, train if needed, start the assistant (Ctrl-C stops it)"
-	@echo "make test     install, train, validate the data, run pytest and the conversation tests"
+	@echo "make test     install, lint, train, start PostgreSQL/Redis if needed, validate the data,"
+	@echo "              run pytest and the conversation tests"
 	@echo "make shell    talk to the assistant in the terminal"
-	@echo "make install | train | validate | evaluate | bench | purge | lock | clean"
+	@echo "make install | train | validate | lint | evaluate | bench | purge | services | generate | lock | clean"
 
 install:
 	@scripts/install.sh
@@ -41,14 +45,30 @@ lock:
 	@scripts/lock.sh
 
 $(MODEL): $(MODEL_INPUTS) | install
-	@mkdir -p models
-	$(RASA) train --fixed-model-name ald --out models --quiet
+	@mkdir -p $(dir $(MODEL))
+	$(RUN) $(RASA) train --domain $(DOMAIN) --config $(CONFIG) --data $(DATA) \
+	  --out $(dir $(MODEL)) --fixed-model-name $(basename $(basename $(notdir $(MODEL)))) --quiet
 	@touch $(MODEL)
 
 train: install $(MODEL)
 
+# The generated data files (their sources and generators: tools/gen_*.py).
+generate: install
+	$(RUN) $(PY) -m tools.gen_vocabulary
+	$(RUN) $(PY) -m tools.gen_dialogue
+
 validate: install
-	$(PY) scripts/validate.py
+	$(RUN) $(PY) -m tools.validate
+
+# ruff (lint and format) and mypy, configured in pyproject.toml.
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+# Local PostgreSQL and Redis for the integration tests (started when needed; see the script).
+services:
+	@scripts/services.sh
 
 run: install $(MODEL)
 	@scripts/run.sh
@@ -56,31 +76,32 @@ run: install $(MODEL)
 shell: install $(MODEL)
 	@scripts/run.sh shell
 
-test: install $(MODEL)
-	$(PY) scripts/validate.py
-	$(PY) -m pytest -q tests
+test: install lint $(MODEL)
+	@scripts/services.sh
+	$(RUN) $(PY) -m tools.validate
+	$(RUN) $(PY) -m pytest -q tests
 	@scripts/conversation-tests.sh
 
 test-unit: install
-	$(PY) -m pytest -q tests --ignore=tests/integration --ignore=tests/browser
+	$(RUN) $(PY) -m pytest -q tests --ignore=tests/integration --ignore=tests/browser
 
 test-stories: install $(MODEL)
 	@scripts/conversation-tests.sh
 
 # NLU on the held-out set and 5-fold cross-validation, conversation tests, data checks:
-# reports in results/, summary in docs/evaluation.md (CV_EPOCHS=n lightens the cross-validation).
+# reports in $(RESULTS)/, summary in docs/evaluation.md (CV_EPOCHS=n lightens the cross-validation).
 evaluate: install $(MODEL)
-	$(PY) scripts/evaluate.py
+	$(RUN) $(PY) -m tools.evaluate
 
 # Latency (REST and /model/parse), throughput, training times, memory: appended to
 # docs/benchmarks.md. Starts its own servers on free ports; trains in a temporary copy.
 bench: install $(MODEL)
-	$(PY) scripts/bench.py
+	$(RUN) $(PY) -m tools.bench
 
 clean:
-	rm -rf models results .rasa .pytest_cache
+	rm -rf $(MODEL) $(RESULTS) .rasa .pytest_cache
 
 # Retention: deletes conversations whose last event is older than RETENTION_DAYS (default 90)
 # from the tracker store of the current profile (RASA_PROFILE). See docs/deployment.md.
 purge: install
-	$(PY) scripts/purge.py
+	$(RUN) $(PY) -m tools.purge

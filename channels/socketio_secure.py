@@ -10,7 +10,8 @@ therefore read and write that conversation.
 This channel closes that gap:
 
 - a socket may connect only with a valid, unexpired token (HS256, audience ``AUDIENCE``)
-  whose subject is the conversation id; web/serve.py issues these tokens. The token comes in
+  whose subject is a conversation id (``SESSION_ID_RE``); web/serve.py issues these tokens
+  (both values are settings of ald/settings.py, shared with it). The token comes in
   the socket.io ``auth`` payload (``{"token": ...}``) or, for clients that cannot set it
   (rasa-webchat 1.0.1), in the ``token`` query parameter of the connection URL;
 - when the socket's ``Origin`` header is present it must be one of ``allowed_origins``
@@ -34,7 +35,7 @@ import json
 import logging
 import re
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import parse_qs
 
 import jwt
@@ -45,18 +46,20 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from ald import settings
+
 logger = logging.getLogger(__name__)
 
-#: The audience of the tokens this channel accepts (web/serve.py uses the same value).
-AUDIENCE = "ald-socketio"
+#: The audience of the tokens this channel accepts (web/serve.py uses the same setting).
+AUDIENCE = settings.get("SOCKET_TOKEN_AUDIENCE")
 #: Conversation ids are random UUIDs (32 lower-case hex digits, as ``uuid4().hex``).
-SESSION_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+SESSION_ID_RE = re.compile(settings.get("SOCKET_SESSION_ID_PATTERN"))
 #: Tolerance for clock differences between the token issuer and this server, in seconds.
 LEEWAY_SECONDS = 30
 
 
-def session_id_from_token(token: Any, key: Text, algorithm: Text = "HS256",
-                          now: Optional[float] = None) -> Optional[Text]:
+def session_id_from_token(token: Any, key: str, algorithm: str = "HS256",
+                          now: Optional[float] = None) -> Optional[str]:
     """The conversation id a token grants at time `now` (default: now), or None."""
     if not isinstance(token, str) or not token or len(token) > 4096:
         return None
@@ -68,7 +71,7 @@ def session_id_from_token(token: Any, key: Text, algorithm: Text = "HS256",
         logger.debug(f"socket.io token refused: {e}")
         return None
     exp = claims.get("exp")
-    if not isinstance(exp, (int, float)):
+    if not isinstance(exp, int | float):
         return None
     if exp + LEEWAY_SECONDS < (time.time() if now is None else now):
         return None
@@ -76,7 +79,7 @@ def session_id_from_token(token: Any, key: Text, algorithm: Text = "HS256",
     return sub if isinstance(sub, str) and SESSION_ID_RE.match(sub) else None
 
 
-def _token_from(environ: Dict[Text, Any], auth: Optional[Dict[Text, Any]]) -> Optional[Text]:
+def _token_from(environ: Dict[str, Any], auth: Optional[Dict[str, Any]]) -> Optional[str]:
     if isinstance(auth, dict) and auth.get("token"):
         return str(auth["token"])
     values = parse_qs(environ.get("QUERY_STRING", "")).get("token")
@@ -87,7 +90,7 @@ class SecureSocketIOInput(SocketIOInput):
     """A socket.io input channel whose conversation id comes only from a signed token."""
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = credentials or {}
         if not credentials.get("jwt_key"):
             raise ValueError("channels.socketio_secure.SecureSocketIOInput needs `jwt_key` "
@@ -110,12 +113,12 @@ class SecureSocketIOInput(SocketIOInput):
             allowed_origins=[o.rstrip("/") for o in origins],
         )
 
-    def __init__(self, *args: Any, allowed_origins: Optional[List[Text]] = None,
+    def __init__(self, *args: Any, allowed_origins: Optional[List[str]] = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.allowed_origins: List[Text] = list(allowed_origins or [])
+        self.allowed_origins: List[str] = list(allowed_origins or [])
         # socket.io sid -> the conversation id its token grants
-        self._sessions: Dict[Text, Text] = {}
+        self._sessions: Dict[str, str] = {}
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # CORS headers of the polling transport are Sanic's (`rasa run --cors`); engine.io's
@@ -125,15 +128,15 @@ class SecureSocketIOInput(SocketIOInput):
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         assert self.jwt_key is not None
-        key: Text = self.jwt_key
-        algorithm: Text = self.jwt_algorithm or "HS256"
+        key: str = self.jwt_key
+        algorithm: str = self.jwt_algorithm or "HS256"
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+        async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
             if origin and self.allowed_origins and origin.rstrip("/") not in self.allowed_origins:
                 logger.warning(f"socket.io connection refused: origin {origin!r} not allowed")
@@ -146,11 +149,11 @@ class SecureSocketIOInput(SocketIOInput):
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
-        async def disconnect(sid: Text) -> None:
+        async def disconnect(sid: str) -> None:
             self._sessions.pop(sid, None)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
+        async def session_request(sid: str, data: Optional[Dict] = None) -> None:
             session_id = self._sessions.get(sid)
             if session_id is None:  # not connected through `connect` above
                 await sio.disconnect(sid, namespace=self.namespace)
@@ -163,7 +166,7 @@ class SecureSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Optional[Dict] = None) -> None:
+        async def handle_message(sid: str, data: Optional[Dict] = None) -> None:
             session_id = self._sessions.get(sid)
             if session_id is None or not isinstance(data, dict):
                 return

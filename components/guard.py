@@ -27,7 +27,6 @@ channels, which log the text of a message that failed) and only masked at DEBUG.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Dict, List, Optional, Text
 
 import pluggy
@@ -48,21 +47,22 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from ald import pii, safety
+from ald import pii, safety, settings
 
 logger = logging.getLogger(__name__)
 
 GUARD_KEY = "guard"
-MAX_CHARS_ENV = "MAX_MESSAGE_CHARS"
-DEFAULT_MAX_CHARS = 2000
+MAX_CHARS_ENV = "MAX_MESSAGE_CHARS"  # the setting (ald/settings.py) and environment variable
+DEFAULT_MAX_CHARS = int(settings.default(MAX_CHARS_ENV))
 INTENT_PERSONAL_DATA = "share_personal_data"
 INTENT_TOO_LONG = "message_too_long"
 FAQ_INTENT = "faq"
 
 
 def max_chars(configured: Optional[int] = None) -> int:
-    """The message length limit: $MAX_MESSAGE_CHARS if set, else `configured`, else 2000."""
-    raw = os.environ.get(MAX_CHARS_ENV, "").strip()
+    """The message length limit: $MAX_MESSAGE_CHARS if set, else `configured`, else the
+    default of the setting (2000)."""
+    raw = (settings.from_environment(MAX_CHARS_ENV) or "").strip()
     if raw:
         try:
             value = int(raw)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Creates .venv (Python 3.10) and installs requirements.lock, then the web widget (npm ci).
+# Creates the venv (settings: VENV, .venv by default; Python 3.10) and installs
+# requirements.lock, then the web widget (npm ci).
 # A stamp holds the hash of the lock files: when nothing changed, this is a fast no-op.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=.venv
+source scripts/settings.sh
 STAMP=$VENV/.install-stamp
 want=$(cat requirements.lock $(ls web/package-lock.json 2>/dev/null) | sha256sum | cut -d' ' -f1)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -x "$VENV/bin/python" ]; then

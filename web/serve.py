@@ -1,6 +1,6 @@
 """The patient web page of the ALD assistant, with the rasa-webchat widget, served offline.
 
-    .venv/bin/python web/serve.py --port 8080
+    python -m web.serve [--host HOST] [--port PORT]     (from the project's root, venv python)
 
 Serves web/index.html (figures such as phone numbers and hours filled in from figures.yml), the
 page's CSS and JS (web/static/), and the widget bundle from web/node_modules (installed by
@@ -13,30 +13,30 @@ the conversation its token names. Sending back a previous token (kept by the pag
 sessionStorage) renews it for the same conversation, up to WEB_SESSION_MAX_AGE after the
 conversation started.
 
-Environment: RASA_SOCKET_JWT_SECRET (required), RASA_PUBLIC_URL (the Rasa server as the
-browser reaches it; default http://localhost:$RASA_PORT), WEB_TOKEN_TTL (seconds, 3600),
-WEB_SESSION_MAX_AGE (seconds, 43200), WEB_INIT_PAYLOAD (the message the widget sends when it
-opens, "/greet").
+Settings (ald/settings.py, each overridable by the environment): RASA_SOCKET_JWT_SECRET
+(required), RASA_PUBLIC_URL (the Rasa server as the browser reaches it), WEB_HOST, WEB_PORT,
+WEB_TOKEN_TTL, WEB_SESSION_MAX_AGE, WEB_INIT_PAYLOAD (the message the widget sends when it
+opens), SOCKET_TOKEN_AUDIENCE and SOCKET_SESSION_ID_PATTERN (shared with the socket.io channel).
 """
 from __future__ import annotations
 
 import argparse
 import html
-import json
 import logging
-import os
 import re
 import sys
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional
 from urllib.parse import urlsplit
 
 import jwt
 import yaml
 from aiohttp import web
+
+from ald import settings as project_settings
 
 WEB = Path(__file__).resolve().parent
 ROOT = WEB.parent
@@ -48,9 +48,10 @@ FIGURES = ROOT / "content" / "figures.yml"
 #: bundle is served without that import (the CSP would block it anyway).
 REMOTE_FONT_IMPORT = b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
 
-#: Audience of the socket.io tokens (channels/socketio_secure.py checks the same value).
-TOKEN_AUDIENCE = "ald-socketio"
-SESSION_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+#: Audience of the socket.io tokens and form of their conversation ids (the same settings
+#: as channels/socketio_secure.py, which checks them).
+TOKEN_AUDIENCE = project_settings.get("SOCKET_TOKEN_AUDIENCE")
+SESSION_ID_RE = re.compile(project_settings.get("SOCKET_SESSION_ID_PATTERN"))
 
 logger = logging.getLogger("web")
 
@@ -59,9 +60,9 @@ logger = logging.getLogger("web")
 class Settings:
     secret: str
     rasa_public_url: str
-    token_ttl: int = 3600
-    session_max_age: int = 12 * 3600
-    init_payload: str = "/greet"
+    token_ttl: int = project_settings.get_int("WEB_TOKEN_TTL", {})
+    session_max_age: int = project_settings.get_int("WEB_SESSION_MAX_AGE", {})
+    init_payload: str = project_settings.get("WEB_INIT_PAYLOAD", {})
     socket_path: str = "/socket.io/"
 
     @property
@@ -75,22 +76,22 @@ class Settings:
         return f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
 
     @classmethod
-    def from_env(cls, env: Optional[Dict[str, str]] = None) -> "Settings":
-        env = dict(os.environ if env is None else env)
-        secret = env.get("RASA_SOCKET_JWT_SECRET", "")
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
+        """The settings of the environment `env` (default: this process')."""
+        secret = project_settings.secret("RASA_SOCKET_JWT_SECRET", env)
         if len(secret) < 32:
             raise SystemExit("web/serve.py: RASA_SOCKET_JWT_SECRET must be set (32 characters "
                              "or more), to the same value as for the Rasa server "
                              "(scripts/run.sh generates one when it is unset).")
-        url = env.get("RASA_PUBLIC_URL") or f"http://localhost:{env.get('RASA_PORT', '5005')}"
+        url = project_settings.get("RASA_PUBLIC_URL", env)
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             raise SystemExit(f"web/serve.py: RASA_PUBLIC_URL is not an http(s) URL: {url!r}")
         return cls(
             secret=secret,
             rasa_public_url=url.rstrip("/"),
-            token_ttl=int(env.get("WEB_TOKEN_TTL", "3600")),
-            session_max_age=int(env.get("WEB_SESSION_MAX_AGE", str(12 * 3600))),
-            init_payload=env.get("WEB_INIT_PAYLOAD", "/greet"),
+            token_ttl=project_settings.get_int("WEB_TOKEN_TTL", env),
+            session_max_age=project_settings.get_int("WEB_SESSION_MAX_AGE", env),
+            init_payload=project_settings.get("WEB_INIT_PAYLOAD", env),
         )
 
 
@@ -126,7 +127,7 @@ _PLACEHOLDER = re.compile(r"\{\{\s*(?:(tel)\s+)?([a-z0-9_]+)\s*\}\}")
 
 def render_page(template: str, figures: Dict[str, str]) -> str:
     """Fill `{{ key }}` (escaped text) and `{{ tel key }}` (phone links) from figures.yml."""
-    def fill(m: "re.Match[str]") -> str:
+    def fill(m: re.Match[str]) -> str:
         kind, key = m.group(1), m.group(2)
         if key not in figures:
             raise KeyError(f"web/index.html uses {{{{ {key} }}}} but figures.yml has no {key!r}")
@@ -230,7 +231,7 @@ def make_app(settings: Settings, figures_path: Path = FIGURES,
         try:
             body = await request.json()
         except ValueError:
-            raise web.HTTPBadRequest(text="invalid JSON")
+            raise web.HTTPBadRequest(text="invalid JSON") from None
         now = int(clock())
         previous = renewable_session(settings, body.get("token") if isinstance(body, dict) else None, now)
         session_id, started = previous or (uuid.uuid4().hex, now)
@@ -259,8 +260,8 @@ def make_app(settings: Settings, figures_path: Path = FIGURES,
 
 def main(argv: Optional[list[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    parser.add_argument("--host", default=project_settings.get("WEB_HOST"))
+    parser.add_argument("--port", type=int, default=project_settings.get_int("WEB_PORT"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s web %(levelname)s %(message)s")
     settings = Settings.from_env()

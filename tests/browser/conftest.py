@@ -4,7 +4,6 @@ headless Debian Chromium (never `playwright install`) for the whole tests/browse
 Screenshots go to results/browser/ (git-ignored)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -12,11 +11,12 @@ from typing import Any, Dict, Iterator, List
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.support import stack
+from ald import settings
+from tools import stack
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = settings.get("CHROMIUM")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SHOTS = stack.ROOT / "results" / "browser"
+SHOTS = settings.path("RESULTS_DIR") / "browser"
 TODAY = "2026-11-23"  # the action server's "today": answers never depend on the real date
 
 
@@ -58,11 +58,12 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 @pytest.fixture(scope="package")
 def site() -> Iterator[Site]:
-    if not stack.MODEL.exists():
-        pytest.fail(f"{stack.MODEL} is missing: run `make train` first")
-    if not (stack.ROOT / "web/node_modules/rasa-webchat/lib/index.js").exists():
+    model = settings.path("MODEL")
+    if not model.exists():
+        pytest.fail(f"{model} is missing: run `make train` first")
+    if not (settings.ROOT / "web/node_modules/rasa-webchat/lib/index.js").exists():
         pytest.fail("web/node_modules is missing: run `make install`")
-    logdir = stack.ROOT / "results" / "logs" / "browser"
+    logdir = settings.path("RESULTS_DIR") / "logs" / "browser"
     procs: List[stack.Proc] = []
     web_port = stack.free_port()
     origin = f"http://127.0.0.1:{web_port}"

@@ -13,6 +13,7 @@ from typing import Callable, List
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
+from ald import settings
 from tests.browser.conftest import SHOTS, Site, Watched
 
 WIDGET = "#webchat"
@@ -127,7 +128,7 @@ def test_question_answer_and_reload_keeps_the_conversation(desktop: Watched, sit
     answer = "\n".join(wait_bot_settled(page, before))
     assert ANSWER_RE.search(answer), answer
     session_id = page.evaluate("JSON.parse(sessionStorage.getItem('chat_session')).session_id")
-    assert re.fullmatch(r"[0-9a-f]{32}", session_id)
+    assert re.match(settings.get("SOCKET_SESSION_ID_PATTERN"), session_id)
     shot(page, "desktop-answer")
 
     n_bot, n_user = page.locator(BOT).count(), page.locator(USER).count()

@@ -1,19 +1,24 @@
 """Shared fixtures of the integration tests: a throw-away PostgreSQL database per module,
 a Redis key prefix per module, readers of the tracker store tables, and the expected bot
-replies read from domain.yml. Servers are started with tests/support/stack.py."""
+replies read from the domain. Servers are started with tools/stack.py.
+
+PostgreSQL and Redis are reached with the settings of ald/settings.py (DB_*, REDIS_*);
+`make test` starts them first (scripts/services.sh). When one cannot be reached, each test
+that needs it fails with one line saying what to do."""
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sqlite3
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from ald import settings
+
+ROOT = settings.ROOT
 
 #: The clock of the action server in these tests (answers never depend on the real date).
 TODAY = "2026-11-23"
@@ -28,16 +33,11 @@ IDENTIFIER_TRACES = [
 
 
 def pg_settings() -> Dict[str, str]:
-    """How the tests reach PostgreSQL (the same variables as the postgres profile)."""
-    return {
-        "DB_HOST": os.environ.get("DB_HOST", "127.0.0.1"),
-        "DB_PORT": os.environ.get("DB_PORT", "5432"),
-        "DB_USER": os.environ.get("DB_USER", "rasa"),
-        "DB_PASSWORD": os.environ.get("DB_PASSWORD", ""),
-    }
+    """How the tests reach PostgreSQL (the same settings as the postgres profile)."""
+    return {name: settings.get(name) for name in ("DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD")}
 
 
-def pg_connect(dbname: str = "postgres"):
+def pg_connect(dbname: str = "postgres") -> Any:
     import psycopg2
 
     s = pg_settings()
@@ -45,8 +45,57 @@ def pg_connect(dbname: str = "postgres"):
                             password=s["DB_PASSWORD"] or None, dbname=dbname, connect_timeout=10)
 
 
+def redis_client(db_settings: Dict[str, str]) -> Any:
+    import redis
+
+    return redis.Redis(host=db_settings["REDIS_HOST"], port=int(db_settings["REDIS_PORT"]),
+                       db=int(db_settings["REDIS_DB"]),
+                       password=db_settings["REDIS_PASSWORD"] or None, socket_connect_timeout=10)
+
+
+def _reason(error: Exception) -> str:
+    """The gist of a connection error, on one line."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text.split(" failed: ")[-1]
+
+
+@pytest.fixture(scope="session")
+def postgres_reachable() -> None:
+    """Checked once per run: PostgreSQL answers with the settings' role and password."""
+    import psycopg2
+
+    s = pg_settings()
+    try:
+        pg_connect().close()
+        return
+    except psycopg2.Error as e:
+        reason = _reason(e)
+    pytest.fail(f"PostgreSQL not reachable at {s['DB_HOST']}:{s['DB_PORT']} as role {s['DB_USER']}: "
+                f"run scripts/services.sh (as root) or set DB_HOST/DB_USER/DB_PASSWORD ({reason})",
+                pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def redis_reachable() -> None:
+    """Checked once per run: Redis answers with the settings' host, port and password."""
+    import redis
+
+    s = {name: settings.get(name) for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_DB",
+                                               "REDIS_PASSWORD")}
+    client = redis_client(s)
+    try:
+        client.ping()
+        return
+    except redis.RedisError as e:
+        reason = _reason(e)
+    finally:
+        client.close()
+    pytest.fail(f"Redis not reachable at {s['REDIS_HOST']}:{s['REDIS_PORT']}: run scripts/services.sh "
+                f"(as root) or set REDIS_HOST/REDIS_PORT/REDIS_PASSWORD ({reason})", pytrace=False)
+
+
 @pytest.fixture(scope="module")
-def pg_database() -> Iterator[str]:
+def pg_database(postgres_reachable: None) -> Iterator[str]:
     """A fresh PostgreSQL database (rasa_test_<random>), dropped afterwards."""
     name = f"rasa_test_{secrets.token_hex(6)}"
     conn = pg_connect()
@@ -62,23 +111,16 @@ def pg_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def redis_settings() -> Iterator[Dict[str, str]]:
+def redis_settings(redis_reachable: None) -> Iterator[Dict[str, str]]:
     """Redis lock store settings with a key prefix of their own; keys removed afterwards."""
-    import redis
-
+    values = {name: settings.get(name) for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_DB",
+                                                    "REDIS_PASSWORD")}
     prefix = f"aldtest{secrets.token_hex(4)}"
-    settings = {
-        "REDIS_HOST": os.environ.get("REDIS_HOST", "127.0.0.1"),
-        "REDIS_PORT": os.environ.get("REDIS_PORT", "6379"),
-        "REDIS_DB": os.environ.get("REDIS_DB", "1"),
-        "REDIS_PASSWORD": os.environ.get("REDIS_PASSWORD", ""),
-        "REDIS_KEY_PREFIX": prefix,
-    }
-    client = redis.Redis(host=settings["REDIS_HOST"], port=int(settings["REDIS_PORT"]),
-                         db=int(settings["REDIS_DB"]), password=settings["REDIS_PASSWORD"] or None)
+    values["REDIS_KEY_PREFIX"] = prefix
+    client = redis_client(values)
     client.ping()
     try:
-        yield settings
+        yield values
     finally:
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
@@ -126,7 +168,7 @@ def pg_dump_text(database: str) -> str:
             cur.execute("SELECT table_name FROM information_schema.tables "
                         "WHERE table_schema = 'public'")
             tables = [t for (t,) in cur.fetchall()]
-            parts = []
+            parts: List[str] = []
             for table in tables:
                 cur.execute(f'SELECT * FROM "{table}"')
                 parts.extend(repr(row) for row in cur.fetchall())
@@ -146,9 +188,11 @@ def assert_no_identifier(text: str) -> None:
 
 
 def domain_texts(response: str) -> List[str]:
-    """The texts of a response of domain.yml (before slot filling)."""
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    variants = (domain.get("responses") or {}).get(response) or []
+    """The texts of a response of the domain (before slot filling)."""
+    variants: List[Any] = []
+    for f in settings.domain_files():
+        part = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        variants += (part.get("responses") or {}).get(response) or []
     return [v["text"] for v in variants if isinstance(v, dict) and v.get("text")]
 
 
@@ -161,6 +205,6 @@ def first_words(template: str, n: int = 6) -> str:
 def assert_reply_is(response: str, reply: str) -> None:
     """`reply` is one of the variants of `response` (compared on their opening words)."""
     variants = domain_texts(response)
-    assert variants, f"domain.yml has no response {response} yet"
+    assert variants, f"the domain has no response {response} yet"
     assert any(first_words(v) and first_words(v) in reply for v in variants), (
         f"expected {response}, got: {reply!r}")

@@ -23,11 +23,18 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
+from ald import settings
 from tests.integration.conftest import (
-    EMAIL_MESSAGE, NIR_MESSAGE, TODAY, assert_no_identifier, assert_reply_is, sqlite_events,
-    sqlite_raw_bytes, user_events,
+    EMAIL_MESSAGE,
+    NIR_MESSAGE,
+    TODAY,
+    assert_no_identifier,
+    assert_reply_is,
+    sqlite_events,
+    sqlite_raw_bytes,
+    user_events,
 )
-from tests.support.stack import Proc, base_env, free_port, rest_send, spawn, texts, wait_http
+from tools.stack import Proc, base_env, free_port, rest_send, spawn, texts, wait_http
 
 CANARY = f"zorglub{secrets.token_hex(4)}"
 LONG_MESSAGE = ("Bonjour, j'ai une question sur mon protocole de soins et mon ALD. " * 200)[:10_000]
@@ -49,16 +56,19 @@ class RunSh:
 
 def start_run_sh(logdir: Path, name: str, extra: Dict[str, str]) -> RunSh:
     web_port = free_port()
-    env = base_env({
+    given = {
         "RASA_PROFILE": "sqlite", "RASA_HOST": "127.0.0.1", "ACTIONS_HOST": "127.0.0.1",
         "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
         "WEB_PORT": str(web_port), "WEB_ORIGIN": f"http://127.0.0.1:{web_port}",
         "SQLITE_DB": str(logdir / "rasa.db"), "ALD_TODAY": TODAY,
         **extra,
-    })
+    }
+    env = base_env(given)
     if "RASA_JWT_SECRET" not in extra:
         env.pop("RASA_JWT_SECRET", None)  # the API stays off unless the test turns it on
-    env.pop("ACTION_ENDPOINT_URL", None)  # run.sh derives it from ACTIONS_PORT
+    for derived in settings.DERIVED:  # run.sh derives them (ACTION_ENDPOINT_URL from the port...)
+        if derived not in given:
+            env.pop(derived, None)
     proc = spawn(name, ["bash", "scripts/run.sh"], env, logdir)
     stack = RunSh(proc, env)
     wait_rest_ready(stack.rasa_port, proc)

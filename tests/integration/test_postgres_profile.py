@@ -18,13 +18,21 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
+from ald import settings
 from tests.integration.conftest import (
-    EMAIL_MESSAGE, NIR_MESSAGE, TODAY, assert_no_identifier, assert_reply_is, pg_dump_text,
-    pg_events, postgres_env, user_events,
+    EMAIL_MESSAGE,
+    NIR_MESSAGE,
+    TODAY,
+    assert_no_identifier,
+    assert_reply_is,
+    pg_dump_text,
+    pg_events,
+    postgres_env,
+    user_events,
 )
-from tests.support.stack import Proc, rest_send, start_action_server, start_rasa_server, texts
+from tools.stack import Proc, rest_send, start_action_server, start_rasa_server, texts
 
-ENDPOINTS = "endpoints.postgres.yml"
+ENDPOINTS = settings.PROFILES["postgres"]
 
 
 class Cluster:

@@ -1,4 +1,4 @@
-"""Retention (scripts/purge.py) on a real SQLite file and a real PostgreSQL database: the
+"""Retention (tools/purge.py) on a real SQLite file and a real PostgreSQL database: the
 events are written by the project's tracker store, the purge runs as the CLI `make purge`
 runs it, with a fixed reference date (never the real clock)."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import asyncio
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Dict, List, Set
 
@@ -56,7 +56,7 @@ def save_conversations(**store_kwargs: object) -> None:
 
 def run_purge(env: Dict[str, str], *args: str) -> str:
     full_env = {**os.environ, **env}
-    result = subprocess.run([sys.executable, "scripts/purge.py", "--now", NOW, *args],
+    result = subprocess.run([sys.executable, "-m", "tools.purge", "--now", NOW, *args],
                             cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -139,7 +139,7 @@ def test_purge_without_database_creates_nothing(tmp_path: Path) -> None:
 
 
 def test_purge_refuses_a_bad_retention(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "scripts/purge.py", "--days", "0"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "tools.purge", "--days", "0"], cwd=ROOT,
                             env={**os.environ, "SQLITE_DB": str(tmp_path / "x.db")},
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "--days" in result.stderr
@@ -149,4 +149,4 @@ def test_makefile_has_a_purge_target() -> None:
     result = subprocess.run(["make", "-n", "purge"], cwd=ROOT, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "scripts/purge.py" in result.stdout
+    assert "-m tools.purge" in result.stdout

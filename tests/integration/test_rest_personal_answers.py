@@ -18,7 +18,7 @@ from typing import Iterator, List
 import pytest
 
 from tests.integration.conftest import TODAY
-from tests.support.stack import Stack, rest_send, start_action_server, start_rasa_server, texts
+from tools.stack import Stack, rest_send, start_action_server, start_rasa_server, texts
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
-from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import jwt
 import pytest
 import socketio
 
-from tests.support import stack
+from ald import settings
+from tools import stack
 
+AUDIENCE = settings.get("SOCKET_TOKEN_AUDIENCE")
 ORIGIN = "http://127.0.0.1:8999"  # the page origin this Rasa server accepts
 REPLY_TIMEOUT = 90.0
 QUIET_SECONDS = 4.0  # how long a client must stay silent after the others got their replies
@@ -27,9 +29,10 @@ QUIET_SECONDS = 4.0  # how long a client must stay silent after the others got t
 
 @pytest.fixture(scope="module")
 def rasa_port() -> Iterator[int]:
-    if not stack.MODEL.exists():
-        pytest.fail(f"{stack.MODEL} is missing: run `make train` first")
-    logdir = stack.ROOT / "results" / "logs" / "test_socketio"
+    model = settings.path("MODEL")
+    if not model.exists():
+        pytest.fail(f"{model} is missing: run `make train` first", pytrace=False)
+    logdir = settings.path("RESULTS_DIR") / "logs" / "test_socketio"
     procs: List[stack.Proc] = []
     try:
         actions, action_port = stack.start_action_server(logdir)
@@ -81,10 +84,8 @@ class Client:
             if left <= 0:
                 raise AssertionError(f"no {what} within {timeout} s (got {getattr(self, what)})")
             self._event.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._event.wait(), timeout=left)
-            except asyncio.TimeoutError:
-                pass
 
     async def wait_replies_settled(self, settle: float = 2.0) -> None:
         """Wait for a first reply, then until no more reply arrives for `settle` seconds."""
@@ -178,7 +179,7 @@ async def test_a_reconnecting_client_with_its_token_continues_its_conversation(r
 
 def _token(**claims: Any) -> str:
     now = int(time.time())
-    base = {"sub": new_session(), "aud": "ald-socketio", "iat": now, "exp": now + 300, "sst": now}
+    base = {"sub": new_session(), "aud": AUDIENCE, "iat": now, "exp": now + 300, "sst": now}
     base.update(claims)
     secret = base.pop("secret", stack.SOCKET_JWT_SECRET)
     return jwt.encode({k: v for k, v in base.items() if v is not None}, secret, algorithm="HS256")
@@ -193,7 +194,7 @@ BAD_TOKENS = {
     "wrong-audience": lambda: _token(aud="another-audience"),
     "not-a-uuid": lambda: _token(sub="victim"),
     "no-subject": lambda: _token(sub=None),
-    "alg-none": lambda: jwt.encode({"sub": new_session(), "aud": "ald-socketio",
+    "alg-none": lambda: jwt.encode({"sub": new_session(), "aud": AUDIENCE,
                                     "exp": int(time.time()) + 300}, None, algorithm="none"),
 }
 

@@ -5,34 +5,23 @@ same function Rasa's socket.io channel uses (channels/socketio_secure.py)."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
-import sys
 import uuid
-from pathlib import Path
-from typing import AsyncIterator, Callable, List
+from typing import AsyncIterator, Callable
 
 import jwt
 import pytest
 import yaml
 from aiohttp.test_utils import TestClient, TestServer
 
+from ald import settings
+from channels import socketio_secure
 from channels.socketio_secure import session_id_from_token
+from web import serve
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = settings.ROOT
 SECRET = "s" * 48
-
-
-def _load_serve():
-    spec = importlib.util.spec_from_file_location("web_serve", ROOT / "web" / "serve.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["web_serve"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-serve = _load_serve()
+AUDIENCE = settings.get("SOCKET_TOKEN_AUDIENCE")
 
 
 class Clock:
@@ -70,7 +59,7 @@ async def new_session(client: TestClient, token: object = None) -> dict:
 
 
 def claims(token: str) -> dict:
-    return jwt.decode(token, SECRET, algorithms=["HS256"], audience="ald-socketio",
+    return jwt.decode(token, SECRET, algorithms=["HS256"], audience=AUDIENCE,
                       options={"verify_exp": False, "verify_iat": False})
 
 
@@ -161,11 +150,11 @@ async def test_previous_token_renews_the_same_conversation(client: TestClient, c
 
 
 @pytest.mark.parametrize("make_token", [
-    lambda sid, now: jwt.encode({"sub": sid, "aud": "ald-socketio", "exp": now + 60, "sst": now},
+    lambda sid, now: jwt.encode({"sub": sid, "aud": AUDIENCE, "exp": now + 60, "sst": now},
                                 "another secret of the same length, more or less!!", algorithm="HS256"),
     lambda sid, now: jwt.encode({"sub": sid, "aud": "something-else", "exp": now + 60, "sst": now},
                                 SECRET, algorithm="HS256"),
-    lambda sid, now: jwt.encode({"sub": sid, "aud": "ald-socketio", "exp": now + 60, "sst": now},
+    lambda sid, now: jwt.encode({"sub": sid, "aud": AUDIENCE, "exp": now + 60, "sst": now},
                                 "", algorithm="none"),
     lambda sid, now: "not a token",
     lambda sid, now: {"sub": sid},
@@ -201,6 +190,13 @@ def test_unknown_placeholder_fails_loudly() -> None:
     with pytest.raises(KeyError):
         serve.render_page("<p>{{ no_such_figure }}</p>", {"a": "1"})
     assert serve.render_page("<p>{{ a }}</p>", {"a": "<b>"}) == "<p>&lt;b&gt;</p>"
+
+
+def test_page_and_channel_share_the_token_settings() -> None:
+    assert serve.TOKEN_AUDIENCE == socketio_secure.AUDIENCE == AUDIENCE
+    pattern = settings.get("SOCKET_SESSION_ID_PATTERN")
+    assert serve.SESSION_ID_RE.pattern == socketio_secure.SESSION_ID_RE.pattern == pattern
+    assert serve.SESSION_ID_RE.match(uuid.uuid4().hex)  # the ids the page makes
 
 
 def test_secret_is_required() -> None:

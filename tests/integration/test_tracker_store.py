@@ -15,7 +15,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from ald.pii import EMAIL_PLACEHOLDER, NIR_PLACEHOLDER, PHONE_PLACEHOLDER
 from components.tracker_store import MaskingSQLTrackerStore, mask_event_dict
 from tests.integration.conftest import (
-    assert_no_identifier, pg_dump_text, pg_events, pg_settings, sqlite_events, sqlite_raw_bytes,
+    assert_no_identifier,
+    pg_dump_text,
+    pg_events,
+    pg_settings,
+    sqlite_events,
+    sqlite_raw_bytes,
 )
 
 NIR = "1 85 05 78 006 084 36"

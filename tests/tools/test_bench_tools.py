@@ -1,5 +1,5 @@
-"""The glue of `make evaluate` and `make bench` (scripts/eval_summary.py, scripts/bench.py,
-scripts/evaluate.py, scripts/machine_info.py) on small fixed inputs shaped like Rasa's outputs."""
+"""The glue of `make evaluate` and `make bench` (tools/eval_summary.py, tools/bench.py,
+tools/evaluate.py, tools/machine_info.py) on small fixed inputs shaped like Rasa's outputs."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import yaml
 
-from scripts import bench, eval_summary as es, evaluate, machine_info
+from tools import bench, evaluate, machine_info
+from tools import eval_summary as es
 
 # --------------------------------------------------------------------- eval_summary
 
@@ -73,12 +74,17 @@ def test_story_results_when_none_failed():
     assert (r.correct, r.total, r.failed) == (5, 5, [])
 
 
+# (a backslash at the end of a line continues the same line)
 VALIDATE_OUTPUT = """\
-\x1b[93m/x/.venv/lib/python3.10/site-packages/rasa/shared/utils/io.py:100: UserWarning: The utterance 'utter_a' is not used in any story or rule.
-\x1b[0m\x1b[93m/x/.venv/lib/python3.10/site-packages/rasa/shared/utils/io.py:100: UserWarning: The utterance 'utter_b' is not used in any story or rule.
-\x1b[0m/x/.venv/lib/python3.10/site-packages/pkg_resources/__init__.py:3117: DeprecationWarning: Deprecated call
+\x1b[93m/x/.venv/lib/python3.10/site-packages/rasa/shared/utils/io.py:100: UserWarning: \
+The utterance 'utter_a' is not used in any story or rule.
+\x1b[0m\x1b[93m/x/.venv/lib/python3.10/site-packages/rasa/shared/utils/io.py:100: UserWarning: \
+The utterance 'utter_b' is not used in any story or rule.
+\x1b[0m/x/.venv/lib/python3.10/site-packages/pkg_resources/__init__.py:3117: \
+DeprecationWarning: Deprecated call
 2026-11-23 16:03:58 INFO     rasa.validator  - Validating intents...
-/x/.venv/lib/python3.10/site-packages/rasa/shared/utils/io.py:100: UserWarning: The intent 'bye' is listed in the domain file, but is not found in the NLU training data.
+/x/.venv/lib/python3.10/site-packages/rasa/shared/utils/io.py:100: UserWarning: \
+The intent 'bye' is listed in the domain file, but is not found in the NLU training data.
 2026-11-23 16:03:58 ERROR    rasa.validator  - Found inconsistent stories
 2026-11-23 16:03:58 INFO     rasa.validator  - Story structure validation...
 2026-11-23 16:03:58 INFO     rasa.validator  - No story structure conflicts found.
@@ -229,6 +235,21 @@ def test_first_response_can_skip_faq(tmp_path: Path):
     assert bench.first_response(p, exclude_prefix="utter_faq") == "utter_greet"
 
 
+def test_domain_file_with_responses_in_a_file_or_a_folder(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DOMAIN", "domain.yml")
+    (tmp_path / "domain.yml").write_text(RESPONSES_YML, encoding="utf-8")
+    assert bench.domain_file_with_responses(tmp_path) == tmp_path / "domain.yml"
+    monkeypatch.setenv("DOMAIN", "domain")
+    folder = tmp_path / "domain"
+    (folder / "responses").mkdir(parents=True)
+    (folder / "core.yml").write_text("intents:\n- greet\n", encoding="utf-8")
+    (folder / "responses" / "faq.yml").write_text(
+        "responses:\n  utter_faq/x:\n  - text: Une réponse.\n", encoding="utf-8")
+    (folder / "responses" / "talk.yml").write_text(RESPONSES_YML, encoding="utf-8")
+    assert bench.domain_file_with_responses(tmp_path) == folder / "responses" / "talk.yml"
+
+
 def _stats(p95: float, throughput: float) -> bench.LatencyStats:
     return bench.LatencyStats(n=320, errors=0, p50_ms=p95 / 2, p95_ms=p95, p99_ms=p95 * 1.2,
                               mean_ms=p95 / 2, wall_s=320 / throughput, throughput=throughput)
@@ -248,7 +269,8 @@ def _result(p95_16: float, tput_16: float, rss: float) -> bench.BenchResult:
 
 def test_render_section_marks_targets():
     page = bench.render_section(_result(p95_16=450, tput_16=31, rss=1500))
-    assert "| REST channel, end to end | 50 / 100 / 120 | 225 / 450 / 540 | p95 ≤ 300 ms at 16: **missed** |" in page
+    assert ("| REST channel, end to end | 50 / 100 / 120 | 225 / 450 / 540 | "
+            "p95 ≤ 300 ms at 16: **missed** |") in page
     assert "| REST ÷ parse (p50) | 5.0 × | 9.0 × | |" in page
     assert "≥ 30: met |" in page
     assert "| 4 min 10 s | ≤ 5 min: met |" in page

@@ -1,6 +1,6 @@
 """`make bench`: how fast the assistant answers, trains, and how much memory it holds.
 
-1. Starts its own action server and Rasa server (tests/support/stack.py) on free ports, the
+1. Starts its own action server and Rasa server (tools/stack.py) on free ports, the
    Rasa HTTP API enabled with a random JWT secret.
 2. Sends messages drawn from the held-out set (tests/nlu) over HTTP with an asyncio client
    (aiohttp): 16 conversations (one sender id each, its messages one after the other), run
@@ -14,8 +14,8 @@
 5. Appends the figures to docs/benchmarks.md, plots the latency distribution to
    docs/img/benchmarks/, keeps the raw latencies in results/bench/.
 
-Usage: .venv/bin/python scripts/bench.py [--conversations 16] [--per-conversation 20]
-                                         [--no-train] [--no-doc]"""
+Usage: python -m tools.bench [--conversations 16] [--per-conversation 20] [--no-train] [--no-doc]
+(from the project's root, with the venv's python; `make bench` runs it)."""
 from __future__ import annotations
 
 import argparse
@@ -40,16 +40,13 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-import machine_info as machine  # noqa: E402
+from ald import settings
+from tools import machine_info as machine
 
-RESULTS = ROOT / "results" / "bench"
+ROOT = settings.ROOT
+RESULTS = settings.path("RESULTS_DIR") / "bench"
 DOC = ROOT / "docs" / "benchmarks.md"
 IMG = ROOT / "docs" / "img" / "benchmarks"
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
-MODEL = ROOT / "models" / "ald.tar.gz"
 SEED = 2004
 
 # Targets of issue 7 (2-core machine).
@@ -62,7 +59,7 @@ TARGET_RASA_RSS_BYTES = 1.5e9
 DOC_INTRO = """# Benchmarks
 
 How fast the assistant answers and trains, and how much memory it holds, measured by
-`make bench` (`scripts/bench.py`). **Each run appends a section** below (newest last); the raw
+`make bench` (`tools/bench.py`). **Each run appends a section** below (newest last); the raw
 latencies of each run stay in `results/bench/` (not committed).
 
 How it is measured:
@@ -220,14 +217,17 @@ def render_section(r: BenchResult) -> str:
         f"- Command: `make bench` — {total} messages from `tests/nlu/` ({r.n_conv} conversations "
         f"× {r.per_conv} messages, seed {SEED})",
         "",
-        f"| latency, ms (p50 / p95 / p99) | 1 conversation | {r.n_conv} concurrent conversations | target |",
+        f"| latency, ms (p50 / p95 / p99) | 1 conversation | {r.n_conv} concurrent conversations "
+        "| target |",
         "|---|---|---|---|",
-        f"| REST channel, end to end | {trio(rest1)} | {trio(rest_n)} | p95 ≤ {TARGET_P95_MS_16:.0f} ms at 16: "
+        f"| REST channel, end to end | {trio(rest1)} | {trio(rest_n)} "
+        f"| p95 ≤ {TARGET_P95_MS_16:.0f} ms at 16: "
         + (f"{verdict(rest_n.p95_ms <= TARGET_P95_MS_16)} |" if at_16 else "not measured |"),
         f"| NLU alone (`/model/parse`) | {trio(parse1)} | {trio(parse_n)} | |",
-        f"| REST ÷ parse (p50) | {rest1.p50_ms / parse1.p50_ms:.1f} × | {rest_n.p50_ms / parse_n.p50_ms:.1f} × | |",
-        f"| REST throughput, messages/s | {rest1.throughput:.1f} | {rest_n.throughput:.1f} | ≥ {TARGET_THROUGHPUT:.0f}: "
-        f"{verdict(rest_n.throughput >= TARGET_THROUGHPUT)} |",
+        f"| REST ÷ parse (p50) | {rest1.p50_ms / parse1.p50_ms:.1f} × "
+        f"| {rest_n.p50_ms / parse_n.p50_ms:.1f} × | |",
+        f"| REST throughput, messages/s | {rest1.throughput:.1f} | {rest_n.throughput:.1f} "
+        f"| ≥ {TARGET_THROUGHPUT:.0f}: {verdict(rest_n.throughput >= TARGET_THROUGHPUT)} |",
         f"| parse throughput, messages/s | {parse1.throughput:.1f} | {parse_n.throughput:.1f} | |",
         f"| failed requests | {rest1.errors + parse1.errors} | {rest_n.errors + parse_n.errors} | 0 |",
         "",
@@ -249,7 +249,7 @@ def render_section(r: BenchResult) -> str:
         if t.model_bytes:
             L.append(f"| size of the model trained by the benchmark | {t.model_bytes / 2 ** 20:.1f} MiB | |")
     L += [
-        f"| size of `models/ald.tar.gz` (served) | {r.real_model_bytes / 2 ** 20:.1f} MiB | |",
+        f"| size of `{settings.get('MODEL')}` (served) | {r.real_model_bytes / 2 ** 20:.1f} MiB | |",
         f"| Rasa server memory (VmRSS, with children) after the run | {r.rasa_rss_mib:.0f} MiB | "
         f"≤ 1.5 GB: {verdict(rss_ok)} |",
         f"| action server memory (VmRSS, with children) after the run | {r.actions_rss_mib:.0f} MiB | |",
@@ -331,7 +331,7 @@ async def run_phase(base: str, kind: str, conversations: List[List[str]], concur
 def measure_servers(conversations: List[List[str]], logdir: Path) -> Tuple[Dict[str, PhaseRun], float, float]:
     import jwt
 
-    from tests.support import stack
+    from tools import stack
 
     secret = secrets.token_hex(32)
     token = jwt.encode({"user": {"username": "bench", "role": "admin"}}, secret, algorithm="HS256")
@@ -363,14 +363,26 @@ def measure_servers(conversations: List[List[str]], logdir: Path) -> Tuple[Dict[
 
 
 def copy_project(dest: Path) -> None:
-    ignore = shutil.ignore_patterns(".venv", ".git", "models", "results", "var", ".rasa",
-                                    "node_modules", "__pycache__", ".pytest_cache", "*.db", "*.log")
+    ignore = shutil.ignore_patterns(
+        Path(settings.get("VENV")).name, ".git", Path(settings.get("MODEL")).parent.name,
+        Path(settings.get("RESULTS_DIR")).name, "var", ".rasa", "node_modules", "__pycache__",
+        ".pytest_cache", "*.db", "*.log")
     shutil.copytree(ROOT, dest, ignore=ignore, symlinks=True)
 
 
+def domain_file_with_responses(project: Path) -> Path:
+    """The first file of the domain of `project` (a copy of this one) with a response text."""
+    for f in settings.domain_files(project):
+        try:
+            first_response(f, exclude_prefix="utter_faq")
+            return f
+        except ValueError:
+            continue
+    raise ValueError(f"no response with a text in the domain of {project}")
+
+
 def timed(args: List[str], cwd: Path, log: Path) -> Tuple[int, float]:
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-               PYTHONHASHSEED="0")
+    env = dict(os.environ, **settings.PROCESS_ENV)
     env.pop("RASA_CACHE_DIRECTORY", None)   # the cache is .rasa/cache of `cwd`
     t0 = time.monotonic()
     with open(log, "ab") as fh:
@@ -385,7 +397,9 @@ def measure_training(log: Path) -> TrainTimes:
     with tempfile.TemporaryDirectory(prefix="ald-bench-train-") as tmp:
         proj = Path(tmp) / "project"
         copy_project(proj)
-        train = [RASA, "train", "--out", "models", "--fixed-model-name", "bench", "--quiet"]
+        train = [str(settings.path("RASA_BIN")), "train", "--domain", settings.get("DOMAIN"),
+                 "--config", settings.get("CONFIG"), "--data", settings.get("DATA"),
+                 "--out", "models", "--fixed-model-name", "bench", "--quiet"]
         print("==> training from scratch (rasa train --force)", flush=True)
         rc, dt = timed(train + ["--force"], proj, log)
         if rc != 0:
@@ -394,13 +408,14 @@ def measure_training(log: Path) -> TrainTimes:
         t.scratch_s = dt
         t.model_bytes = (proj / "models" / "bench.tar.gz").stat().st_size
 
-        t.domain_response = first_response(proj / "domain.yml", exclude_prefix="utter_faq")
-        prepend_to_response(proj / "domain.yml", t.domain_response, "Bien sûr. ")
-        print(f"==> retraining after changing {t.domain_response} in domain.yml", flush=True)
+        domain_file = domain_file_with_responses(proj)
+        t.domain_response = first_response(domain_file, exclude_prefix="utter_faq")
+        prepend_to_response(domain_file, t.domain_response, "Bien sûr. ")
+        print(f"==> retraining after changing {t.domain_response} in {domain_file.name}", flush=True)
         rc, dt = timed(train, proj, log)
         t.domain_edit_s = dt if rc == 0 else None
 
-        faq_file = sorted((proj / "data" / "faq").glob("*.yml"))[0]
+        faq_file = sorted((proj / settings.get("DATA") / "faq").glob("*.yml"))[0]
         t.faq_response = first_response(faq_file)
         prepend_to_response(faq_file, t.faq_response, "Bien sûr. ")
         print(f"==> retraining after changing {t.faq_response} in {faq_file.name}", flush=True)
@@ -417,7 +432,7 @@ def plot(runs: Dict[str, PhaseRun], n: int, path: Path, title: str) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-    for ax, conc, key in zip(axes, (1, n), ("1", "many")):
+    for ax, conc, key in zip(axes, (1, n), ("1", "many"), strict=False):
         for kind, label, colour in (("rest", "REST channel (end to end)", "tab:blue"),
                                     ("parse", "NLU alone (/model/parse)", "tab:orange")):
             ms = np.sort(np.asarray(runs[f"{kind}-{key}"].latencies_s) * 1000)
@@ -448,8 +463,9 @@ def main() -> int:
     ap.add_argument("--no-train", action="store_true", help="skip the training times")
     ap.add_argument("--no-doc", action="store_true", help="do not append to docs/benchmarks.md")
     a = ap.parse_args()
-    if not MODEL.exists():
-        print("ERROR: models/ald.tar.gz is missing: run `make train` first.", file=sys.stderr)
+    model = settings.path("MODEL")
+    if not model.exists():
+        print(f"ERROR: {model} is missing: run `make train` first.", file=sys.stderr)
         return 1
 
     started = datetime.now().astimezone()
@@ -479,7 +495,7 @@ def main() -> int:
     result = BenchResult(date=date, commit=commit, machine=machine.describe(),
                          load=machine.load_note(load_before, load_after), n_conv=n,
                          per_conv=a.per_conversation, stats=stats, rasa_rss_mib=rasa_rss,
-                         actions_rss_mib=actions_rss, real_model_bytes=MODEL.stat().st_size,
+                         actions_rss_mib=actions_rss, real_model_bytes=model.stat().st_size,
                          train=train, image=image)
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(
         {"result": asdict(result), "latencies_s": {k: v.latencies_s for k, v in runs.items()}},
@@ -488,7 +504,7 @@ def main() -> int:
     print(section)
     if not a.no_doc:
         append_section(DOC, section)
-        print(f"==> appended to {DOC.relative_to(ROOT)}; plot {IMG.relative_to(ROOT)}/{Path(image).name}")
+        print(f"==> appended to {DOC.relative_to(ROOT)}; plot {IMG.relative_to(ROOT)}/{name}")
     return 0
 
 

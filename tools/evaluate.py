@@ -1,15 +1,16 @@
 """`make evaluate`: runs Rasa's own evaluations and writes the summary page docs/evaluation.md.
 
 Steps (each one's log in results/<step>.log, its reports in results/<step>/):
-  nlu-test  rasa test nlu on the held-out set tests/nlu with models/ald.tar.gz
-  user-view scripts/user_view.py: what a user would get, fallback included, on tests/nlu
+  nlu-test  rasa test nlu on the held-out set tests/nlu with the model (settings: MODEL)
+  user-view tools/user_view.py: what a user would get, fallback included, on tests/nlu
   nlu-cv    rasa test nlu --cross-validation --folds 5 on data/ (config: results/config-cv.yml)
   stories   rasa test core on the conversation tests tests/stories
   validate  rasa data validate
   content   pytest tests/content/test_content.py (the project's content checks)
 Then copies the key pictures to docs/img/evaluation/ and rewrites docs/evaluation.md.
 
-Usage: .venv/bin/python scripts/evaluate.py [--no-cv] [--cv-epochs N] [--only STEP ...]
+Usage: python -m tools.evaluate [--no-cv] [--cv-epochs N] [--only STEP ...]
+(from the project's root, with the venv's python; `make evaluate` runs it)
 Exits 1 when a step crashed (no report); failing stories or tests are reported, not fatal."""
 from __future__ import annotations
 
@@ -21,43 +22,48 @@ import sys
 import time
 import warnings
 from datetime import datetime
-from pathlib import Path
 from typing import Dict, List
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import eval_summary as es  # noqa: E402
-import machine_info as machine  # noqa: E402
+from ald import settings
+from tools import eval_summary as es
+from tools import machine_info as machine
 
-RESULTS = ROOT / "results"
+ROOT = settings.ROOT
+RESULTS = settings.path("RESULTS_DIR")
 IMG = ROOT / "docs" / "img" / "evaluation"
 DOC = ROOT / "docs" / "evaluation.md"
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
-PY = str(ROOT / ".venv" / "bin" / "python")
-MODEL = "models/ald.tar.gz"
 FOLDS = 5
 STEPS = ("nlu-test", "user-view", "nlu-cv", "stories", "validate", "content")
-NEED_MODEL = {"nlu-test", "user-view", "stories"}          # evaluate models/ald.tar.gz
+NEED_MODEL = {"nlu-test", "user-view", "stories"}          # evaluate the trained model
 OWN_FOLDER = NEED_MODEL | {"nlu-cv"}                        # write results/<step>/
 
 # results/<folder>/<Rasa's file> -> (docs/img/evaluation/<name>, caption)
 PICTURES: Dict[str, Dict[str, tuple]] = {
     "nlu-test": {
-        "intent_confusion_matrix.png": ("heldout-intent-confusion.png", "Held-out set: intent confusion matrix"),
-        "intent_histogram.png": ("heldout-intent-histogram.png", "Held-out set: intent confidence histogram"),
-        "response_selection_confusion_matrix.png": ("heldout-faq-confusion.png", "Held-out set: FAQ answer confusion matrix"),
-        "response_selection_histogram.png": ("heldout-faq-histogram.png", "Held-out set: FAQ answer confidence histogram"),
-        "DIETClassifier_confusion_matrix.png": ("heldout-entities-confusion.png", "Held-out set: entity confusion matrix (DIET)"),
+        "intent_confusion_matrix.png":
+            ("heldout-intent-confusion.png", "Held-out set: intent confusion matrix"),
+        "intent_histogram.png":
+            ("heldout-intent-histogram.png", "Held-out set: intent confidence histogram"),
+        "response_selection_confusion_matrix.png":
+            ("heldout-faq-confusion.png", "Held-out set: FAQ answer confusion matrix"),
+        "response_selection_histogram.png":
+            ("heldout-faq-histogram.png", "Held-out set: FAQ answer confidence histogram"),
+        "DIETClassifier_confusion_matrix.png":
+            ("heldout-entities-confusion.png", "Held-out set: entity confusion matrix (DIET)"),
     },
     "nlu-cv": {
-        "intent_confusion_matrix.png": ("cv-intent-confusion.png", "Cross-validation: intent confusion matrix"),
-        "intent_histogram.png": ("cv-intent-histogram.png", "Cross-validation: intent confidence histogram"),
-        "response_selection_histogram.png": ("cv-faq-histogram.png", "Cross-validation: FAQ answer confidence histogram"),
+        "intent_confusion_matrix.png":
+            ("cv-intent-confusion.png", "Cross-validation: intent confusion matrix"),
+        "intent_histogram.png":
+            ("cv-intent-histogram.png", "Cross-validation: intent confidence histogram"),
+        "response_selection_histogram.png":
+            ("cv-faq-histogram.png", "Cross-validation: FAQ answer confidence histogram"),
     },
     "stories": {
-        "story_confusion_matrix.png": ("stories-action-confusion.png", "Conversation tests: action confusion matrix"),
+        "story_confusion_matrix.png":
+            ("stories-action-confusion.png", "Conversation tests: action confusion matrix"),
     },
 }
 
@@ -119,7 +125,7 @@ def copy_pictures() -> Dict[str, Dict[str, str]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
-    ap.add_argument("--cv-epochs", type=int, default=int(os.environ.get("CV_EPOCHS", "0")) or None,
+    ap.add_argument("--cv-epochs", type=int, default=int(settings.get("CV_EPOCHS") or 0) or None,
                     help="epochs of DIET/ResponseSelector during cross-validation "
                          "(default: those of config.yml; env CV_EPOCHS)")
     ap.add_argument("--only", nargs="+", choices=STEPS)
@@ -128,30 +134,32 @@ def main() -> int:
     steps = a.only or list(STEPS)
     if a.no_cv and "nlu-cv" in steps:
         steps.remove("nlu-cv")
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-               PYTHONHASHSEED="0")
+    env = dict(os.environ, **settings.PROCESS_ENV)
     RESULTS.mkdir(exist_ok=True)
-    if not (ROOT / MODEL).exists() and NEED_MODEL & set(steps):
-        print(f"ERROR: {MODEL} is missing: run `make train` first.", file=sys.stderr)
+    model, domain, data = settings.get("MODEL"), settings.get("DOMAIN"), settings.get("DATA")
+    if not settings.path("MODEL").exists() and NEED_MODEL & set(steps):
+        print(f"ERROR: {model} is missing: run `make train` first.", file=sys.stderr)
         return 1
 
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load(settings.path("CONFIG").read_text(encoding="utf-8"))
     (RESULTS / "config-cv.yml").write_text(
         yaml.safe_dump(cv_config(config, a.cv_epochs), sort_keys=False, allow_unicode=True),
         encoding="utf-8")
 
+    rasa, py, res = str(settings.path("RASA_BIN")), str(settings.path("PYTHON_BIN")), str(RESULTS)
     commands = {
-        "nlu-test": [RASA, "test", "nlu", "--model", MODEL, "--nlu", "tests/nlu",
-                     "--out", "results/nlu-test"],
-        "user-view": [PY, "scripts/user_view.py", MODEL, "tests/nlu",
-                      "results/user-view/records.json"],
-        "nlu-cv": [RASA, "test", "nlu", "--nlu", "data", "--cross-validation", "--folds", str(FOLDS),
-                   "--config", "results/config-cv.yml", "--out", "results/nlu-cv"],
-        "stories": [RASA, "test", "core", "--model", MODEL, "--stories", "tests/stories",
-                    "--out", "results/stories"],
-        "validate": [RASA, "data", "validate", "--max-history", "5"],
-        "content": [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/content/test_content.py",
-                    "--junitxml", "results/content.xml"],
+        "nlu-test": [rasa, "test", "nlu", "--model", model, "--domain", domain, "--nlu", "tests/nlu",
+                     "--out", f"{res}/nlu-test"],
+        "user-view": [py, "-m", "tools.user_view", model, "tests/nlu",
+                      f"{res}/user-view/records.json"],
+        "nlu-cv": [rasa, "test", "nlu", "--nlu", data, "--domain", domain, "--cross-validation",
+                   "--folds", str(FOLDS), "--config", f"{res}/config-cv.yml", "--out", f"{res}/nlu-cv"],
+        "stories": [rasa, "test", "core", "--model", model, "--stories", "tests/stories",
+                    "--out", f"{res}/stories"],
+        "validate": [rasa, "data", "validate", "--domain", domain, "--data", data,
+                     "--config", settings.get("CONFIG"), "--max-history", "5"],
+        "content": [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/content/test_content.py",
+                    "--junitxml", f"{res}/content.xml"],
     }
     load_before = machine.load_average()
     started = datetime.now().astimezone()
@@ -179,13 +187,13 @@ def main() -> int:
         date=started.strftime("%Y-%m-%d %H:%M %Z"),
         commit=machine.git_commit(ROOT),
         command="make evaluate" + ("" if steps == list(STEPS)
-                                   else f"  (scripts/evaluate.py steps: {' '.join(steps)})"),
+                                   else f"  (python -m tools.evaluate --only {' '.join(steps)})"),
         machine=machine.describe(),
         cv_note=cv_note,
         durations=durations,
         under_load=machine.load_note(load_before, load_after),
     )
-    text = es.render(info, RESULTS, copy_pictures(), label_counts("data"), label_counts("tests/nlu"))
+    text = es.render(info, RESULTS, copy_pictures(), label_counts(data), label_counts("tests/nlu"))
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text(text, encoding="utf-8")
     print(f"==> wrote {DOC.relative_to(ROOT)} and {IMG.relative_to(ROOT)}/")

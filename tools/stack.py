@@ -1,29 +1,30 @@
-"""Start and stop real servers for integration tests: the action server, Rasa servers
-(REST + socket.io) and the web page, on free local ports, each with its own environment.
+"""Start and stop real servers: the action server, Rasa servers (REST + socket.io) and the web
+page, on free local ports, each with its own environment. Paths and defaults come from
+ald/settings.py.
 
-Used by the integration and browser tests; nothing here is mocked."""
+Used by the integration and browser tests and by `make bench`; nothing here is mocked."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = ROOT / ".venv" / "bin"
-MODEL = ROOT / "models" / "ald.tar.gz"
+from ald import settings
 
-#: Signs the socket.io tokens of this test run (credentials.yml: jwt_key); web/serve.py issues
+ROOT = settings.ROOT
+
+#: Signs the socket.io tokens of this run (credentials.yml: jwt_key); web/serve.py issues
 #: tokens with it and tests can mint their own with `socket_token`.
 SOCKET_JWT_SECRET = secrets.token_urlsafe(48)
-#: The page origin Rasa's socket.io channel accepts unless a test says otherwise.
-DEFAULT_WEB_ORIGIN = "http://localhost:8080"
 
 
 def free_port() -> int:
@@ -68,14 +69,12 @@ class Proc:
 
 
 def base_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """This process' environment, with the project's process settings, this run's socket.io
+    secret, the page origin Rasa's socket.io channel accepts (WEB_ORIGIN) and `extra`."""
     env = dict(os.environ)
-    env.update(
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        PYTHONHASHSEED="0",
-        RASA_SOCKET_JWT_SECRET=SOCKET_JWT_SECRET,
-    )
-    env.setdefault("WEB_ORIGIN", DEFAULT_WEB_ORIGIN)
+    env.update(settings.PROCESS_ENV)
+    env["RASA_SOCKET_JWT_SECRET"] = SOCKET_JWT_SECRET
+    env["WEB_ORIGIN"] = settings.get("WEB_ORIGIN", env)
     env.update(extra or {})
     return env
 
@@ -83,9 +82,9 @@ def base_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
 def spawn(name: str, args: List[str], env: Dict[str, str], logdir: Path) -> Proc:
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{name}.log"
-    fh = open(log, "ab")
-    popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                             start_new_session=True)
+    with open(log, "ab") as fh:  # the child keeps its own copy of the file descriptor
+        popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
     return Proc(name, popen, log)
 
 
@@ -93,22 +92,23 @@ def start_action_server(logdir: Path, port: Optional[int] = None,
                         env: Optional[Dict[str, str]] = None) -> tuple[Proc, int]:
     port = port or free_port()
     e = base_env({"SANIC_HOST": "127.0.0.1", **(env or {})})
-    p = spawn(f"actions-{port}", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                  "--port", str(port)], e, logdir)
+    p = spawn(f"actions-{port}", [str(settings.path("RASA_BIN")), "run", "actions",
+                                  "--actions", "actions", "--port", str(port)], e, logdir)
     wait_http(f"http://127.0.0.1:{port}/health", proc=p.popen)
     return p, port
 
 
 def start_rasa_server(logdir: Path, action_port: int, port: Optional[int] = None,
-                      endpoints: str = "endpoints.yml", env: Optional[Dict[str, str]] = None,
+                      endpoints: str = settings.PROFILES["sqlite"],
+                      env: Optional[Dict[str, str]] = None,
                       extra_args: Optional[List[str]] = None) -> tuple[Proc, int]:
     """Start `rasa run` with the REST and socket.io channels; returns once it answers."""
     port = port or free_port()
     e = base_env({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
                   "SQLITE_DB": str(logdir / "rasa.db"), **(env or {})})
-    args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", endpoints,
-            "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port),
-            *(extra_args or [])]
+    args = [str(settings.path("RASA_BIN")), "run", "--model", str(settings.path("MODEL")),
+            "--endpoints", endpoints, "--credentials", settings.get("CREDENTIALS"),
+            "--interface", "127.0.0.1", "--port", str(port), *(extra_args or [])]
     p = spawn(f"rasa-{port}", args, e, logdir)
     wait_http(f"http://127.0.0.1:{port}/", proc=p.popen)
     # "/" answers before the model is loaded: wait for the REST channel to really reply.
@@ -126,14 +126,14 @@ def start_rasa_server(logdir: Path, action_port: int, port: Optional[int] = None
 
 def start_web_server(logdir: Path, rasa_port: int, port: Optional[int] = None,
                      env: Optional[Dict[str, str]] = None) -> tuple[Proc, int]:
-    """Start web/serve.py (the patient page) talking to the Rasa server on `rasa_port`.
+    """Start the patient page (web/serve.py) talking to the Rasa server on `rasa_port`.
 
     Start Rasa with WEB_ORIGIN=http://127.0.0.1:<this port> (and `--cors` the same) so that
     its socket.io channel accepts the page: pick the port first with `free_port()`."""
     port = port or free_port()
     e = base_env({"RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}", **(env or {})})
-    p = spawn(f"web-{port}", [str(VENV_BIN / "python"), "web/serve.py", "--host", "127.0.0.1",
-                              "--port", str(port)], e, logdir)
+    p = spawn(f"web-{port}", [str(settings.path("PYTHON_BIN")), "-m", "web.serve",
+                              "--host", "127.0.0.1", "--port", str(port)], e, logdir)
     wait_http(f"http://127.0.0.1:{port}/healthz", timeout=30, proc=p.popen)
     return p, port
 
@@ -144,14 +144,12 @@ def socket_token(session_id: str, ttl: int = 600, secret: Optional[str] = None,
     import jwt
 
     t = int(time.time() if now is None else now)
-    return jwt.encode({"sub": session_id, "aud": "ald-socketio", "iat": t, "exp": t + ttl,
-                       "sst": t}, secret or SOCKET_JWT_SECRET, algorithm="HS256")
+    return jwt.encode({"sub": session_id, "aud": settings.get("SOCKET_TOKEN_AUDIENCE"), "iat": t,
+                       "exp": t + ttl, "sst": t}, secret or SOCKET_JWT_SECRET, algorithm="HS256")
 
 
 def rest_send(port: int, sender: str, text: str, timeout: float = 60) -> List[dict]:
     """Send one message on the REST channel and return the bot's messages."""
-    import json
-
     req = urllib.request.Request(
         f"http://127.0.0.1:{port}/webhooks/rest/webhook",
         data=json.dumps({"sender": sender, "message": text}).encode(),

@@ -1,12 +1,13 @@
 """What a new user would get for each held-out message (step `user-view` of `make evaluate`).
 
 `rasa test nlu` scores the classifiers with the fallback undone. This step runs the whole NLU
-pipeline of models/ald.tar.gz, fallback and ConfidenceGate included, on every message of
-tests/nlu and records what the assistant would do: answer (right or wrong) or fall back
-(and whether the fallback's topic buttons hold the right FAQ topic).
-Writes results/user-view/records.json; scripts/eval_summary.py turns it into a table.
+pipeline of the trained model (settings: MODEL), fallback and ConfidenceGate included, on every
+message of tests/nlu and records what the assistant would do: answer (right or wrong) or fall
+back (and whether the fallback's topic buttons hold the right FAQ topic).
+Writes results/user-view/records.json; tools/eval_summary.py turns it into a table.
 
-Usage: .venv/bin/python scripts/user_view.py [MODEL] [NLU_FOLDER] [OUT_FILE]"""
+Usage: python -m tools.user_view [MODEL] [NLU_FOLDER] [OUT_FILE]
+(from the project's root, so that the model's custom components (components/) import)."""
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the custom components of the model (components/)
+from ald import settings
 
 
 async def records(model: str, nlu: str) -> List[Dict[str, Any]]:
@@ -40,9 +40,10 @@ async def records(model: str, nlu: str) -> List[Dict[str, Any]]:
 
 
 def main() -> int:
-    model = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "models" / "ald.tar.gz")
-    nlu = sys.argv[2] if len(sys.argv) > 2 else str(ROOT / "tests" / "nlu")
-    out = Path(sys.argv[3] if len(sys.argv) > 3 else ROOT / "results" / "user-view" / "records.json")
+    model = sys.argv[1] if len(sys.argv) > 1 else str(settings.path("MODEL"))
+    nlu = sys.argv[2] if len(sys.argv) > 2 else str(settings.ROOT / "tests" / "nlu")
+    out = Path(sys.argv[3] if len(sys.argv) > 3
+               else settings.path("RESULTS_DIR") / "user-view" / "records.json")
     recs = asyncio.run(records(model, nlu))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(recs, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,14 +1,13 @@
-#!/usr/bin/env python
 """Retention: delete the conversations whose LAST event is older than N days from the SQL
 tracker store (SQLite file or PostgreSQL), whole conversations at a time.
 
-    scripts/purge.py [--days N] [--endpoints FILE] [--dry-run] [--now ISO-DATETIME]
-    make purge                      # same, with the Makefile's environment
+    python -m tools.purge [--days N] [--endpoints FILE] [--dry-run] [--now ISO-DATETIME]
+    make purge                      # the same
 
 The database is the one the Rasa server uses: the tracker_store section of the endpoints
 file of the current profile (RASA_PROFILE=sqlite -> endpoints.yml, postgres ->
-endpoints.postgres.yml), with the same environment variables and defaults as
-scripts/run.sh. N comes from --days, else $RETENTION_DAYS, else 90. Only counts are
+endpoints.postgres.yml), with the settings of ald/settings.py (as scripts/run.sh). N comes
+from --days, else the setting RETENTION_DAYS (90 by default). Only counts are
 printed, never conversation ids. On SQLite, deleted rows are overwritten on disk
 (secure_delete); PostgreSQL reclaims the space with its (auto)vacuum.
 """
@@ -20,37 +19,27 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DAYS = 90
+from ald import settings
+
+if TYPE_CHECKING:  # imported when needed (Rasa and SQLAlchemy take seconds to import)
+    from sqlalchemy.engine import Engine
+
+ROOT = settings.ROOT
 SQL_TYPES = {"sql", "components.tracker_store.MaskingSQLTrackerStore".lower()}
-
-# Same defaults as scripts/run.sh, so that ${VAR} in the endpoints files always resolves.
-PROFILE_DEFAULTS = {
-    "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
-    "SQLITE_DB": "var/rasa.db",
-    "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_NAME": "rasa", "DB_USER": "rasa",
-    "DB_PASSWORD": "",
-    "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": "1", "REDIS_PASSWORD": "",
-    "REDIS_KEY_PREFIX": "ald",
-}
-
-
-def default_days() -> int:
-    raw = os.environ.get("RETENTION_DAYS", "").strip()
-    return int(raw) if raw else DEFAULT_DAYS
 
 
 def default_endpoints() -> str:
-    profile = os.environ.get("RASA_PROFILE", "sqlite")
-    return "endpoints.postgres.yml" if profile == "postgres" else "endpoints.yml"
+    """The endpoints file of the current profile (RASA_PROFILE)."""
+    return settings.get("ENDPOINTS") or settings.PROFILES["sqlite"]
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--days", type=int, default=None,
-                   help=f"retention in days (default: $RETENTION_DAYS or {DEFAULT_DAYS})")
+                   help=f"retention in days (default: the setting RETENTION_DAYS, "
+                        f"{settings.default('RETENTION_DAYS')} unless set)")
     p.add_argument("--endpoints", default=None,
                    help="endpoints file (default: from $RASA_PROFILE)")
     p.add_argument("--dry-run", action="store_true", help="count, delete nothing")
@@ -58,7 +47,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                    help="reference date-time, ISO 8601 (default: now; for tests and replays)")
     args = p.parse_args(argv)
     if args.days is None:
-        args.days = default_days()
+        args.days = settings.get_int("RETENTION_DAYS")
     if args.days < 1:
         p.error("--days must be at least 1")
     if args.endpoints is None:
@@ -75,15 +64,15 @@ def reference_time(now: Optional[str]) -> float:
     return moment.timestamp()
 
 
-def engine_for(endpoints_file: str):  # -> sqlalchemy Engine
+def engine_for(endpoints_file: str) -> Engine:
     """The SQLAlchemy engine of the tracker store described in `endpoints_file`, built the
     way Rasa builds it."""
     import sqlalchemy as sa
     from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, validate_port
     from rasa.utils.endpoints import read_endpoint_config
 
-    for key, value in PROFILE_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+    # Rasa resolves the ${VAR}s of the endpoints file from the environment: give it every setting.
+    os.environ.update(settings.resolved())
     config = read_endpoint_config(endpoints_file, "tracker_store")
     if config is None or (config.type or "").lower() not in SQL_TYPES:
         raise SystemExit(f"purge: {endpoints_file} has no SQL tracker store")
@@ -100,7 +89,7 @@ def engine_for(endpoints_file: str):  # -> sqlalchemy Engine
     return sa.create_engine(url, **create_engine_kwargs(url))
 
 
-def purge(engine, cutoff: float, dry_run: bool = False) -> Tuple[int, int]:
+def purge(engine: Engine, cutoff: float, dry_run: bool = False) -> Tuple[int, int]:
     """Delete every conversation whose last event is older than `cutoff` (epoch seconds).
     Returns (conversations, events) deleted (or that would be, with `dry_run`)."""
     import sqlalchemy as sa
@@ -132,7 +121,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     endpoints = Path(args.endpoints)
     args.endpoints = str(endpoints.resolve() if endpoints.exists() else ROOT / endpoints)
-    os.chdir(ROOT)  # relative paths (SQLITE_DB=var/rasa.db) are relative to the project
+    os.chdir(ROOT)  # relative paths (SQLITE_DB) are relative to the project
     cutoff = reference_time(args.now) - args.days * 86400
     engine = engine_for(args.endpoints)
     try:
@@ -151,5 +140,4 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

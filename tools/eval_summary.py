@@ -1,6 +1,6 @@
 """Reads what `rasa test`, `rasa data validate` and pytest wrote under results/ and renders the
 summary page docs/evaluation.md. Pure functions on files and strings (tested in
-tests/tools/test_bench_tools.py); scripts/evaluate.py runs the commands and calls `render`."""
+tests/tools/test_bench_tools.py); tools/evaluate.py runs the commands and calls `render`."""
 from __future__ import annotations
 
 import json
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
+
+from ald import settings
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m|\x1b\(B|\x1b\(0")
 
@@ -238,7 +240,7 @@ def answered_right(record: Dict[str, Any]) -> bool:
 
 
 def user_view(records: Sequence[Dict[str, Any]], faq_only: bool = False) -> UserView:
-    """Counts what the user got, from scripts/user_view.py's records."""
+    """Counts what the user got, from tools/user_view.py's records."""
     rows = [r for r in records if not faq_only or r.get("topic")]
     fallbacks = [r for r in rows if r["predicted"] == FALLBACK]
     right = sum(1 for r in rows if answered_right(r))
@@ -255,7 +257,8 @@ def user_view_section(folder: Path) -> List[str]:
         return out + ["Not run (step `user-view`).", ""]
     out += ["The same held-out messages, through the whole NLU pipeline with the fallback and the",
             "FAQ confidence gate: the answer the user would see.", "",
-            "| messages | right answer | fallback (of which the buttons hold the right topic) | wrong answer |",
+            "| messages | right answer | fallback (of which the buttons hold the right topic) "
+            "| wrong answer |",
             "|---|---|---|---|"]
     for label, v in (("all", user_view(records)), ("FAQ questions", user_view(records, True))):
         if v.total:
@@ -285,11 +288,12 @@ class RunInfo:
 def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
            example_counts: Dict[str, int], held_out_counts: Dict[str, int]) -> str:
     """The whole of docs/evaluation.md."""
+    model = settings.get("MODEL")
     L: List[str] = [
         "# Evaluation",
         "",
         "How well the assistant understands and follows conversations, measured by `make evaluate`",
-        "(`scripts/evaluate.py`). This page is **rewritten by each run**; the full reports stay in",
+        "(`tools/evaluate.py`). This page is **rewritten by each run**; the full reports stay in",
         "`results/` (not committed). Compare a change by running `make evaluate` before and after it.",
         "",
         f"- **Date**: {info.date}",
@@ -303,11 +307,15 @@ def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
         "",
         "| step | command | output |",
         "|---|---|---|",
-        "| held-out NLU test | `rasa test nlu --model models/ald.tar.gz --nlu tests/nlu` | `results/nlu-test/` |",
-        "| 5-fold cross-validation | `rasa test nlu --nlu data --cross-validation --folds 5 --config results/config-cv.yml` | `results/nlu-cv/` |",
-        "| what a new user gets | `scripts/user_view.py` (whole NLU pipeline on `tests/nlu`) | `results/user-view/` |",
-        "| conversation tests | `rasa test core --model models/ald.tar.gz --stories tests/stories` | `results/stories/` |",
-        "| data checks | `rasa data validate --max-history 5` and `pytest tests/content/test_content.py` | `results/validate.log`, `results/content.xml` |",
+        f"| held-out NLU test | `rasa test nlu --model {model} --nlu tests/nlu` | `results/nlu-test/` |",
+        "| 5-fold cross-validation | `rasa test nlu --nlu data --cross-validation --folds 5 "
+        "--config results/config-cv.yml` | `results/nlu-cv/` |",
+        "| what a new user gets | `python -m tools.user_view` (whole NLU pipeline on `tests/nlu`) "
+        "| `results/user-view/` |",
+        f"| conversation tests | `rasa test core --model {model} --stories tests/stories` "
+        "| `results/stories/` |",
+        "| data checks | `rasa data validate --max-history 5` and `pytest tests/content/test_content.py` "
+        "| `results/validate.log`, `results/content.xml` |",
         "",
         "The held-out set (`tests/nlu/`) holds messages never used for training (the content test",
         "checks it): it is the honest figure. Cross-validation trains 5 models on 4/5 of `data/` and",
