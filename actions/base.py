@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import date
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions.table import SlotSpec, slot_spec
-from ald import answers, clock, dates, figures
+from actions.table import FORMS, SlotSpec, slot_spec
+from ald import ald_list, answers, clock, dates, figures
 from ald.content import load_content
 from ald.dates import MustBe, Prefer, format_date_fr
 
@@ -30,6 +32,16 @@ def fill_figures(text: str) -> str:
     for key, value in figures.figure_values().items():
         text = text.replace("{fig_" + key + "}", str(value))
     return text
+
+
+#: The slot that remembers which question was answered last: a correction or a new detail
+#: then recomputes that answer (actions/followup.py).
+LAST_TOPIC = "last_topic"
+
+
+def answered(topic: str) -> SlotSet:
+    """The event that records `topic` ("disease", or a form's name) as the last answer."""
+    return SlotSet(LAST_TOPIC, topic)
 
 
 # --------------------------------------------------------------------------- reading answers
@@ -86,38 +98,122 @@ def slot_date(tracker: Tracker, slot: str) -> date:
 
 # --------------------------------------------------------------------------- validator base
 
+#: Unusable answers in a row after which a form stops asking (it offers the topics and the
+#: helpline instead of asking a third time).
+MAX_MISSES = 2
+MISSES = "form_misses"
+
+
+def slots_set_now(tracker: Tracker) -> Dict[str, Any]:
+    """The slots set since the latest user message (the memory and the slot mappings)."""
+    found: Dict[str, Any] = {}
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot":
+            found.setdefault(str(event.get("name")), event.get("value"))
+    return found
+
+
+def gave_up(tracker: Tracker) -> bool:
+    """True when the form just ended because the answers could not be used."""
+    return int(tracker.get_slot(MISSES) or 0) >= MAX_MISSES
+
 
 class FormValidator(FormValidationAction, ABC):
     """Base of the form validators. Each `validate_<slot>` reads the answer with one of these
-    readers; when it cannot, the reader sends the error response and leaves the slot empty, so
-    the form asks again."""
+    readers; when it cannot, `reject` says why (or helps when the user does not know) and
+    leaves the slot empty, so the form asks again — twice at most."""
 
     @abstractmethod
     def name(self) -> str:
         """validate_<form>. Abstract: rasa_sdk's executor registers every subclass of Action
         that is not abstract, and this base has no action name of its own."""
 
-    def date_slot(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+    def date_slot(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
+                  tracker: Tracker) -> Dict[str, Any]:
         """A date slot, read as dialogue/forms.yml says for this form (its prefer / must_be)."""
-        return self.read_date(slot_spec(self.form_name(), slot), value, dispatcher)
+        return self.read_date(slot_spec(self.form_name(), slot), value, dispatcher, tracker)
 
-    def read_date(self, slot: SlotSpec, value: Any, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+    def read_date(self, slot: SlotSpec, value: Any, dispatcher: CollectingDispatcher,
+                  tracker: Tracker) -> Dict[str, Any]:
         """A date slot read as `slot` says: {name: ISO date}, or {name: None} and the error."""
         when, error, kwargs = resolve_date(value, slot.prefer, slot.must_be)
         if when is None:
-            return self.reject(dispatcher, slot.name, response=error or "utter_date_unparsed", **kwargs)
-        return {slot.name: when.isoformat()}
+            return self.reject(dispatcher, tracker, slot.name, error or "utter_date_unparsed", **kwargs)
+        return self.accept(slot.name, when.isoformat())
 
     def yes_no_slot(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                     tracker: Tracker) -> Dict[str, Any]:
-        """A yes/no slot: True, False, or None (and the error response) when neither."""
+        """A yes/no slot: True, False, or None (and why) when the answer is neither."""
         answer = yes_no(tracker, value)
         if answer is None:
-            return self.reject(dispatcher, slot, response="utter_yes_no_unknown")
-        return {slot: answer}
+            return self.reject(dispatcher, tracker, slot, "utter_yes_no_unknown")
+        return self.accept(slot, answer)
 
     @staticmethod
-    def reject(dispatcher: CollectingDispatcher, slot: str, response: str, **kwargs: Any) -> Dict[str, Any]:
-        """Says why the answer was not taken (an utter_* response) and empties the slot."""
-        dispatcher.utter_message(response=response, **kwargs)
-        return {slot: None}
+    def accept(slot: str, value: Any) -> Dict[str, Any]:
+        """The slot's value (the count of unusable answers goes on until the form ends)."""
+        return {slot: value}
+
+    def reject(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, response: str,
+               **kwargs: Any) -> Dict[str, Any]:
+        """The answer cannot fill `slot`. Said kindly, in this order:
+        - the message told something else the memory kept (a disease, a situation): noted,
+          and the form asks its question again — not counted as a miss;
+        - the user does not know ("je sais pas"): where to find the answer (utter_unsure_<slot>);
+        - otherwise `response` (why the answer was not taken).
+        The second unusable answer in a row ends the form: the topics and the helpline."""
+        told = {k for k, v in slots_set_now(tracker).items()
+                if v is not None and k not in (slot, MISSES, "requested_slot")}
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if told and answers.read_yes_no(text) != "unsure":
+            key = tracker.get_slot("ald_key")
+            match = ald_list.match_from_key(str(key)) if "ald_key" in told and key else None
+            if match is not None and match.entry is not None:
+                dispatcher.utter_message(response="utter_noted_disease", ald_name=match.label,
+                                         ald_number=str(match.entry.number))
+            else:
+                dispatcher.utter_message(response="utter_noted")
+            return {slot: None}
+        misses = int(tracker.get_slot(MISSES) or 0) + 1
+        if misses >= MAX_MISSES:
+            dispatcher.utter_message(response="utter_form_give_up")
+            return {slot: None, MISSES: misses, "requested_slot": None}
+        if answers.read_yes_no(text) == "unsure":
+            dispatcher.utter_message(response=f"utter_unsure_{slot}")
+        else:
+            dispatcher.utter_message(response=response, **kwargs)
+        return {slot: None, MISSES: misses}
+
+
+class FormAnswer(Action, ABC):
+    """Base of the actions that answer a form (the `answer` of dialogue/forms.yml). The same
+    answer is given again by actions/followup.py when the user corrects what it used."""
+
+    #: The form it answers (a key of dialogue/forms.yml), recorded as the last answer.
+    topic: str = ""
+
+    @abstractmethod
+    def name(self) -> str:
+        """The form's `answer` action name."""
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """Words the answer from the slots (all known: see `can_answer`)."""
+
+    def can_answer(self, tracker: Tracker) -> bool:
+        """True when every slot the answer needs is known."""
+        return all(tracker.get_slot(slot) is not None for slot in FORMS[self.topic].slots)
+
+    def answered_topic(self, tracker: Tracker) -> Optional[str]:
+        """What a correction may later recompute: this form, once really answered."""
+        return self.topic
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        if gave_up(tracker) or not self.can_answer(tracker):
+            return [SlotSet(MISSES, None)]  # the form ended without what it needs: said already
+        events = self.answer(dispatcher, tracker)
+        topic = self.answered_topic(tracker)
+        return [*events, *([SlotSet(LAST_TOPIC, topic)] if topic else []), SlotSet(MISSES, None)]

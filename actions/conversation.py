@@ -1,5 +1,5 @@
 """The conversation around the questions: session start (the fig_* slots), hand-off to a
-person, fallback with the closest topics, and forgetting the answers of a form."""
+person, fallback with the closest topics, and the end of a form left unanswered."""
 from __future__ import annotations
 
 from typing import Dict, List
@@ -9,13 +9,9 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.table import personal_slots
+from actions.base import MISSES
 from ald import clock, figures, helpline
 from ald.content import load_content
-
-#: The user's own answers: every slot of the forms of dialogue/forms.yml.
-PERSONAL_SLOTS = personal_slots()
-
 
 class ActionSessionStart(Action):
     """Starts a session and fills the fig_* slots from figures.yml (the one place for figures)."""
@@ -94,12 +90,13 @@ class ActionFallback(Action):
         return []
 
 
-class ActionResetPersonalSlots(Action):
-    """Forgets the answers of a finished or cancelled form, so the next question starts afresh."""
+class ActionFormEnded(Action):
+    """A form left without its answer (cancel, goodbye): its count of unusable answers starts
+    again. What the user said stays in the memory for the rest of the conversation."""
 
     def name(self) -> str:
-        return "action_reset_personal_slots"
+        return "action_form_ended"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        return [SlotSet(s, None) for s in PERSONAL_SLOTS if tracker.get_slot(s) is not None]
+        return [SlotSet(MISSES, None)] if tracker.get_slot(MISSES) is not None else []

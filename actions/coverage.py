@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import FormValidator, optional_bool, phrase
+from actions.base import FormAnswer, FormValidator, optional_bool, phrase
 from ald import coverage
 
 #: What the rule may still need (CoverageVerdict.missing) → the slot that asks it.
@@ -61,15 +61,15 @@ class ValidateCoverageForm(FormValidator):
                            domain: DomainDict) -> Dict[str, Any]:
         kind = care_from(value, tracker)
         if kind is None:
-            return self.reject(dispatcher, "care_kind", response="utter_care_kind_unknown")
-        return {"care_kind": kind}
+            return self.reject(dispatcher, tracker, "care_kind", "utter_care_kind_unknown")
+        return self.accept("care_kind", kind)
 
     def validate_ald_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[str, Any]:
         status = coverage.ald_status_from_text(str(value or ""))
         if status is None:
-            return self.reject(dispatcher, "ald_status", response="utter_ald_status_unknown")
-        return {"ald_status": status}
+            return self.reject(dispatcher, tracker, "ald_status", "utter_ald_status_unknown")
+        return self.accept("ald_status", status)
 
     def validate_linked_to_ald(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[str, Any]:
@@ -80,23 +80,41 @@ class ValidateCoverageForm(FormValidator):
         return self.yes_no_slot("in_protocol", value, dispatcher, tracker)
 
 
-class ActionAnswerCoverage(Action):
+class ActionAnswerCoverage(FormAnswer):
     """Is this care covered at 100 %? (rules: coverage.coverage)."""
+
+    topic = "coverage_form"
 
     def name(self) -> str:
         return "action_answer_coverage"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
-        care = care_from(tracker.get_slot("care_kind"))
-        if not care:
-            dispatcher.utter_message(response="utter_care_kind_unknown")  # never stay silent
-            return []
-        verdict = coverage.coverage(care, situation_from(tracker))
-        reasons = " ".join(filter(None, (phrase("reasons", c) for c in verdict.reasons)))
-        pays = [p for p in (phrase("still_pays", c) for c in verdict.still_pays) if p]
-        still = f"{phrase('still_pays', 'intro')} {', '.join(pays)}." if pays else ""
-        label = phrase("care_labels", care) or care
-        dispatcher.utter_message(response=RATE_RESPONSES[verdict.rate], care_label=label,
-                                 reasons=reasons, still_pays=still)
+    def can_answer(self, tracker: Tracker) -> bool:
+        verdict = verdict_from(tracker)
+        return verdict is None or not verdict.missing  # an unknown care is said, never silence
+
+    def answered_topic(self, tracker: Tracker) -> Optional[str]:
+        return self.topic if verdict_from(tracker) is not None else None
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        return answer_coverage(dispatcher, tracker)
+
+
+def verdict_from(tracker: Tracker) -> Optional[coverage.CoverageVerdict]:
+    """The rule's verdict on what is known, or None while the care is not known."""
+    care = care_from(tracker.get_slot("care_kind"))
+    return coverage.coverage(care, situation_from(tracker)) if care else None
+
+
+def answer_coverage(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Words the rule's verdict for the care and situation known."""
+    verdict = verdict_from(tracker)
+    if verdict is None:
+        dispatcher.utter_message(response="utter_care_kind_unknown")  # never stay silent
         return []
+    reasons = " ".join(filter(None, (phrase("reasons", c) for c in verdict.reasons)))
+    pays = [p for p in (phrase("still_pays", c) for c in verdict.still_pays) if p]
+    still = f"{phrase('still_pays', 'intro')} {', '.join(pays)}." if pays else ""
+    label = phrase("care_labels", verdict.care) or verdict.care
+    dispatcher.utter_message(response=RATE_RESPONSES[verdict.rate], care_label=label,
+                             reasons=reasons, still_pays=still)
+    return []

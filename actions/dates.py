@@ -14,12 +14,12 @@ from dataclasses import fields
 from datetime import date
 from typing import Any, Dict, List, Tuple, Type
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import FormValidator, phrase, slot_date
+from actions.base import FormAnswer, FormValidator, phrase, slot_date
 from actions.table import DateForm, date_forms
 from ald import ald_list, clock, delays
 from ald.dates import find_dates, format_date_fr
@@ -41,12 +41,13 @@ def answer_variables(form: DateForm, when: date, result: Any) -> Dict[str, str]:
     return variables
 
 
-def answer_date_form(form: DateForm, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+def answer_date_form(form: DateForm, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Calls the form's rule with (the slot's date, today) and sends `<response>_<status>`."""
     when = slot_date(tracker, form.slot.name)
     result = form.rule(when, clock.today())
     dispatcher.utter_message(response=f"{form.response}_{result.status}",
                              **answer_variables(form, when, result))
+    return []
 
 
 def _camel(action_name: str) -> str:
@@ -58,7 +59,7 @@ def _named(cls: type, action_name: str) -> None:
     cls.__name__ = cls.__qualname__ = _camel(action_name)
 
 
-def date_form_actions(form: DateForm) -> Tuple[Type[FormValidator], Type[Action]]:
+def date_form_actions(form: DateForm) -> Tuple[Type[FormValidator], Type[FormAnswer]]:
     """validate_<form> and the answer action of one single-date form."""
 
     class Validator(FormValidator):
@@ -69,22 +70,24 @@ def date_form_actions(form: DateForm) -> Tuple[Type[FormValidator], Type[Action]
 
     def validate_date(self: FormValidator, value: Any, dispatcher: CollectingDispatcher,
                       tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
-        return self.read_date(form.slot, value, dispatcher)
+        return self.read_date(form.slot, value, dispatcher, tracker)
 
     # rasa_sdk's FormValidationAction looks the validator up by this name.
     setattr(Validator, f"validate_{form.slot.name}", validate_date)
     _named(Validator, f"validate_{form.name}")
 
-    class Answer(Action):
+    class Answer(FormAnswer):
         __doc__ = f"Answers {form.name} with ald.{form.form.rule} (responses {form.response}_*)."
+        topic = form.name
 
         def name(self) -> str:
             return form.answer
 
-        async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: DomainDict) -> List[EventType]:
-            answer_date_form(form, dispatcher, tracker)
-            return []
+        def can_answer(self, tracker: Tracker) -> bool:
+            return tracker.get_slot(form.slot.name) is not None
+
+        def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+            return answer_date_form(form, dispatcher, tracker)
 
     _named(Answer, form.answer)
     return Validator, Answer
@@ -92,7 +95,7 @@ def date_form_actions(form: DateForm) -> Tuple[Type[FormValidator], Type[Action]
 
 # Held here: rasa_sdk finds actions through Action.__subclasses__(), which keeps only weak
 # references, so these classes made at run time must stay referenced.
-DATE_FORM_ACTIONS: Dict[str, Tuple[Type[FormValidator], Type[Action]]] = {
+DATE_FORM_ACTIONS: Dict[str, Tuple[Type[FormValidator], Type[FormAnswer]]] = {
     form.name: date_form_actions(form) for form in date_forms()}
 
 
@@ -107,30 +110,28 @@ class ValidateExonerationForm(FormValidator):
                          domain: DomainDict) -> Dict[str, Any]:
         match = ald_list.lookup_disease(str(value or ""))
         if match is None:
-            return self.reject(dispatcher, "ald_key", response="utter_disease_unknown")
+            return self.reject(dispatcher, tracker, "ald_key", "utter_disease_unknown")
         if match.status != "on_list":
             dispatcher.utter_message(response="utter_disease_removed" if match.status == "removed"
                                      else "utter_disease_not_on_list")
             return {"ald_key": None, "requested_slot": None}  # no exoneration to date: leave the form
-        return {"ald_key": match.key}
+        return self.accept("ald_key", match.key)
 
     def validate_agreement_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[str, Any]:
-        return self.date_slot("agreement_date", value, dispatcher)
+        return self.date_slot("agreement_date", value, dispatcher, tracker)
 
 
-class ActionAnswerExoneration(Action):
+class ActionAnswerExoneration(FormAnswer):
     """Expected end of the exoneration from the ALD and the agreement date (durations table)."""
+
+    topic = "exoneration_form"
 
     def name(self) -> str:
         return "action_answer_exoneration"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
-        key = tracker.get_slot("ald_key")
-        if not key or not tracker.get_slot("agreement_date"):
-            return []
-        match = ald_list.match_from_key(key)
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        match = ald_list.match_from_key(str(tracker.get_slot("ald_key")))
         agreement = slot_date(tracker, "agreement_date")
         r = delays.exoneration_end(match, agreement)
         note = phrase("renewal_notes", r.renewal_note) if r.renewal_note else ""
@@ -152,39 +153,42 @@ class ValidateRetroactiveForm(FormValidator):
     def validate_request_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[str, Any]:
         found = find_dates(str(value or ""))
-        result = self.date_slot("request_date", value, dispatcher)
+        result = self.date_slot("request_date", value, dispatcher, tracker)
         if result.get("request_date") and len(found) >= 2 and not tracker.get_slot("agreement_date"):
             # "demande le 3 mars, accord le 20 avril": the second date is the agreement.
-            second = self.date_slot("agreement_date", found[1].text, dispatcher)
+            second = self.date_slot("agreement_date", found[1].text, dispatcher, tracker)
             if second.get("agreement_date"):
-                result.update(self._ordered(result["request_date"], second["agreement_date"], dispatcher))
+                result.update(self._ordered(result["request_date"], second["agreement_date"],
+                                            dispatcher, tracker))
         return result
 
     def validate_agreement_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[str, Any]:
-        result = self.date_slot("agreement_date", value, dispatcher)
+        result = self.date_slot("agreement_date", value, dispatcher, tracker)
         request = tracker.get_slot("request_date")
         if result.get("agreement_date") and request:
-            return self._ordered(request, result["agreement_date"], dispatcher)
+            return self._ordered(request, result["agreement_date"], dispatcher, tracker)
         return result
 
-    def _ordered(self, request: str, agreement: str, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+    def _ordered(self, request: str, agreement: str, dispatcher: CollectingDispatcher,
+                 tracker: Tracker) -> Dict[str, Any]:
         """The agreement date, unless it comes before the request (ISO dates compare as text)."""
         if agreement < request:
-            return self.reject(dispatcher, "agreement_date", response="utter_agreement_before_request",
+            return self.reject(dispatcher, tracker, "agreement_date", "utter_agreement_before_request",
                                agreement=format_date_fr(date.fromisoformat(agreement)),
                                request=format_date_fr(date.fromisoformat(request)))
-        return {"agreement_date": agreement}
+        return self.accept("agreement_date", agreement)
 
 
-class ActionAnswerRetroactive(Action):
+class ActionAnswerRetroactive(FormAnswer):
     """Retroactive 100 % for the care between the request and the agreement."""
+
+    topic = "retroactive_form"
 
     def name(self) -> str:
         return "action_answer_retroactive"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         request = slot_date(tracker, "request_date")
         agreement = slot_date(tracker, "agreement_date")
         r = delays.retroactive(request, agreement, clock.today())

@@ -1,41 +1,80 @@
-"""Is my disease an ALD? A look-up in the ALD 30 table (ald.ald_list)."""
+"""Is my disease an ALD? A look-up in the ALD 30 table (ald.ald_list), never a false "no".
+
+The memory (actions/memory.py) keeps the disease a message names: its key on the list in
+`ald_key`, or, when the list does not hold it, `disease_name` (a known disease off the list,
+e.g. "fibromyalgie", or a name the assistant does not know). A question that names no disease
+uses the one said before, and says so."""
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import answered
 from ald import ald_list
+
+def intro(label: str, remembered: bool) -> str:
+    """"Pour la maladie de Parkinson dont vous m'avez parlé : " when the disease comes from an
+    earlier message, so that a mistake is visible; "" otherwise."""
+    if not remembered:
+        return ""
+    return f"Pour {label} dont vous m'avez parlé : "
+
+
+def disease_said_now(tracker: Tracker) -> bool:
+    """True when the latest message itself named the disease (the memory set a slot now)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in ("ald_key", "disease_name"):
+            return True
+    return False
+
+
+def remembered_match(tracker: Tracker) -> Optional[ald_list.AldMatch]:
+    key = tracker.get_slot("ald_key")
+    if key:
+        try:
+            return ald_list.match_from_key(str(key))
+        except (KeyError, ValueError):
+            return None
+    return None
+
+
+def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher,
+                   remembered: bool) -> List[EventType]:
+    """What the list says of the disease in memory; asks for it when none is known."""
+    match = remembered_match(tracker)
+    name = tracker.get_slot("disease_name")
+    if match is None and name:
+        match = ald_list.lookup_disease(str(name))
+        if match is None:
+            dispatcher.utter_message(response="utter_disease_unknown_name")
+            return [answered("disease")]
+    if match is None:
+        dispatcher.utter_message(response="utter_ask_ald_key")
+        return []
+    if match.status == "removed":
+        dispatcher.utter_message(response="utter_disease_removed")
+    elif match.status == "not_on_list" or match.entry is None:
+        dispatcher.utter_message(response="utter_disease_not_on_list")
+    else:
+        dispatcher.utter_message(response="utter_disease_on_list", ald_name=match.label,
+                                 ald_number=str(match.entry.number),
+                                 duration=ald_list.duration_text_fr(match),
+                                 intro=intro(match.label, remembered))
+    return [answered("disease")]
 
 
 class ActionDiseaseAld(Action):
-    """Is my disease an ALD? Looks the disease up in the ALD 30 table."""
+    """Is my disease an ALD? The disease of this message, or the one said before."""
 
     def name(self) -> str:
         return "action_disease_ald"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        names = [e.get("value") for e in tracker.latest_message.get("entities", [])
-                 if e.get("entity") == "disease"]
-        text = str(names[0]) if names else str(tracker.latest_message.get("text") or "")
-        match = ald_list.lookup_disease(text)
-        if match is None:
-            if names:
-                dispatcher.utter_message(response="utter_disease_not_on_list")
-            else:
-                dispatcher.utter_message(response="utter_ask_ald_key")
-        elif match.status == "removed":
-            dispatcher.utter_message(response="utter_disease_removed")
-        elif match.status == "not_on_list" or match.entry is None:
-            dispatcher.utter_message(response="utter_disease_not_on_list")
-        else:
-            dispatcher.utter_message(response="utter_disease_on_list", ald_name=match.label,
-                                     ald_number=str(match.entry.number),
-                                     duration=ald_list.duration_text_fr(match))
-        # The message also filled ald_key (its slot mapping): empty it, so that a later
-        # exoneration form asks for the disease itself.
-        return [SlotSet("ald_key", None)]
+        return answer_disease(tracker, dispatcher, remembered=not disease_said_now(tracker))

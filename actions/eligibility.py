@@ -9,8 +9,13 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import FormValidator, optional_bool, yes_no
-from ald import ald_list, eligibility
+from actions.base import FormAnswer, FormValidator, optional_bool, yes_no
+from actions.disease import remembered_match
+from ald import ald_list, answers, eligibility
+from ald.figures import figure_months
+
+#: Care or sick leave for this long or longer is long-term (FACTS.md, "What it is").
+LONG_TERM_MONTHS = figure_months("duree_minimale_ald")
 
 #: The triage's questions (EligibilityResult.missing) → the slot that asks each.
 ELIG_SLOTS = {"long_term": "elig_long_term", "on_list": "elig_on_list",
@@ -18,11 +23,14 @@ ELIG_SLOTS = {"long_term": "elig_long_term", "on_list": "elig_on_list",
 
 
 def answers_from(tracker: Tracker) -> eligibility.EligibilityAnswers:
-    """The answers given so far (None for a question not answered yet)."""
+    """The answers given so far (None for a question not answered yet). A disease said in the
+    conversation answers "is it on the list?" (its key is read as the list's number)."""
+    disease = tracker.get_slot("ald_key") or tracker.get_slot("disease_name")
     return eligibility.EligibilityAnswers(long_term=optional_bool(tracker, "elig_long_term"),
                                           on_list=optional_bool(tracker, "elig_on_list"),
                                           costly_treatment=optional_bool(tracker, "elig_costly"),
-                                          several_diseases=optional_bool(tracker, "elig_several"))
+                                          several_diseases=optional_bool(tracker, "elig_several"),
+                                          disease=str(disease) if disease else None)
 
 
 class ValidateEligibilityForm(FormValidator):
@@ -38,6 +46,9 @@ class ValidateEligibilityForm(FormValidator):
 
     def validate_elig_long_term(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[str, Any]:
+        months = None if isinstance(value, bool) else answers.duration_months(str(value or ""))
+        if months is not None:  # "des années", "au moins 8 mois", "quelques semaines"
+            return self.accept("elig_long_term", months >= LONG_TERM_MONTHS)
         return self.yes_no_slot("elig_long_term", value, dispatcher, tracker)
 
     def validate_elig_on_list(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -48,8 +59,8 @@ class ValidateEligibilityForm(FormValidator):
             if match is not None:
                 answer = match.status == "on_list"
         if answer is None:
-            return self.reject(dispatcher, "elig_on_list", response="utter_yes_no_unknown")
-        return {"elig_on_list": answer}
+            return self.reject(dispatcher, tracker, "elig_on_list", "utter_yes_no_unknown")
+        return self.accept("elig_on_list", answer)
 
     def validate_elig_costly(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[str, Any]:
@@ -60,17 +71,21 @@ class ValidateEligibilityForm(FormValidator):
         return self.yes_no_slot("elig_several", value, dispatcher, tracker)
 
 
-class ActionAnswerEligibility(Action):
+class ActionAnswerEligibility(FormAnswer):
     """Eligibility triage (never a decision: the caisse decides)."""
+
+    topic = "eligibility_form"
 
     def name(self) -> str:
         return "action_answer_eligibility"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    def can_answer(self, tracker: Tracker) -> bool:
+        return eligibility.triage(answers_from(tracker)).kind != "need_more_info"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         result = eligibility.triage(answers_from(tracker))
-        if result.kind == "need_more_info":
-            dispatcher.utter_message(response="utter_coverage_more_info")
-        else:
-            dispatcher.utter_message(response=f"utter_elig_{result.kind}")
+        match = remembered_match(tracker)
+        disease = (f"{match.label[0].upper()}{match.label[1:]} fait partie de la liste (n° {match.entry.number}). "
+                   if result.kind == "ald30" and match is not None and match.entry is not None else "")
+        dispatcher.utter_message(response=f"utter_elig_{result.kind}", disease=disease)
         return []

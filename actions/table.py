@@ -129,7 +129,3 @@ def slot_spec(form: str, slot: str) -> SlotSpec:
     except KeyError:
         raise KeyError(f"{FORMS_FILE.name} has no slot {slot!r} in form {form!r}") from None
 
-
-def personal_slots() -> Tuple[str, ...]:
-    """Every slot the forms ask (the user's own answers), once each, in the table's order."""
-    return tuple(dict.fromkeys(slot for form in FORMS.values() for slot in form.slots))

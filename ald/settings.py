@@ -50,7 +50,7 @@ SETTINGS: List[Setting] = [
     Setting("RASA_BIN", lambda s: f"{s('VENV')}/bin/rasa", "the rasa command of the venv"),
     Setting("PYTHON_BIN", lambda s: f"{s('VENV')}/bin/python", "the python of the venv"),
     Setting("MODEL", "models/ald.tar.gz", "the trained model (make train)"),
-    Setting("DOMAIN", "domain.yml", "the domain: a file, or a folder of files"),
+    Setting("DOMAIN", "domain", "the domain: a folder of files (or one file)"),
     Setting("CONFIG", "config.yml", "the NLU pipeline and policies"),
     Setting("DATA", "data", "the training data"),
     Setting("CREDENTIALS", "credentials.yml", "the input channels"),

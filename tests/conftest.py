@@ -20,15 +20,17 @@ Message = Dict[str, Any]
 def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
                  entities: Optional[List[Dict[str, Any]]] = None,
                  events: Optional[List[Dict[str, Any]]] = None,
-                 parse_extra: Optional[Dict[str, Any]] = None) -> Tracker:
+                 parse_extra: Optional[Dict[str, Any]] = None,
+                 active_loop: Optional[str] = None) -> Tracker:
     """A tracker as the action server builds it (Tracker.from_dict): the slots, the latest
     message (text, intent, entities, and any other parse data such as response_selector) and
-    the past events."""
+    the past events; `active_loop`: the form being filled."""
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
               "entities": list(entities or []), **(parse_extra or {})}
     return Tracker.from_dict({"sender_id": "test-user", "slots": dict(slots or {}),
                               "latest_message": latest, "events": list(events or []),
-                              "paused": False, "followup_action": None, "active_loop": {},
+                              "paused": False, "followup_action": None,
+                              "active_loop": {"name": active_loop} if active_loop else {},
                               "latest_action_name": "action_listen"})
 
 
@@ -46,7 +48,7 @@ def domain() -> Dict[str, Any]:
     with warnings.catch_warnings():
         # Rasa 3.x says this on every load, whatever the domain.
         warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
-        loaded = Domain.load(str(settings.ROOT / settings.DOMAIN))
+        loaded = Domain.load(str(settings.path("DOMAIN")))
     return loaded.as_dict()
 
 

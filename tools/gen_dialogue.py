@@ -54,7 +54,7 @@ class Shared:
 
 def check_table(table: Table) -> None:
     """Fails early, with the place, on a field the generator or the actions would not read."""
-    missing = {"reset", "interruptions", "exits", "forms"} - set(table)
+    missing = {"reset", "memory", "interruptions", "exits", "forms"} - set(table)
     if missing:
         raise ValueError(f"{TABLE}: missing {sorted(missing)}")
     for form, spec in table["forms"].items():
@@ -66,6 +66,12 @@ def check_table(table: Table) -> None:
             if unknown or fields.get("kind") not in KINDS:
                 fields_hint = f"kind in {sorted(KINDS)}; unknown fields {sorted(unknown)}"
                 raise ValueError(f"{TABLE}: {form}.{slot}: {fields_hint}")
+    memory = table["memory"]
+    if not memory.get("action") or not isinstance(memory.get("slots"), dict):
+        raise ValueError(f"{TABLE}: memory needs action and slots")
+    clash = set(memory["slots"]) & {s for f in table["forms"].values() for s in f["slots"]}
+    if clash:
+        raise ValueError(f"{TABLE}: memory slots also asked by a form: {sorted(clash)}")
     clash = set(table["interruptions"]) & set(table["exits"])
     if clash:
         raise ValueError(f"{TABLE}: intents both interruption and exit: {sorted(clash)}")
@@ -117,6 +123,12 @@ def slot_definition(slot: str, uses: List[Tuple[str, Mapping]], table: Table, sh
     }
 
 
+def memory_slot(slot_type: str, action: str) -> Mapping:
+    # Filled by the memory action after every user message (a custom mapping runs it).
+    return {"type": slot_type, "influence_conversation": False,
+            "mappings": [{"type": "custom", "action": action}]}
+
+
 def figure_slot() -> Mapping:
     # Filled by action_session_start from content/figures.yml; never read by the policies.
     return {"type": "any", "influence_conversation": False, "mappings": [{"type": "custom"}]}
@@ -142,7 +154,6 @@ def form_rules(form: str, spec: Mapping, table: Table) -> List[Mapping]:
                 {"active_loop": None},
                 {"slot_was_set": [{"requested_slot": None}]},
                 {"action": spec["answer"]},
-                {"action": reset},
             ],
         },
     ]
@@ -272,6 +283,9 @@ def render_domain(table: Table, figures: Mapping) -> str:
     w.mapping(
         {slot: slot_definition(slot, uses, table, shared) for slot, uses in personal_slots(table).items()}, 2
     )
+    memory = table["memory"]
+    w.comment(f"What the memory keeps besides the forms' slots ({memory['action']}, after every message).", 2)
+    w.mapping({slot: memory_slot(kind, memory["action"]) for slot, kind in memory["slots"].items()}, 2)
     w.blank()
     w.mapping(
         {"forms": {form: {"required_slots": list(spec["slots"])} for form, spec in table["forms"].items()}}, 0

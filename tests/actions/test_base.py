@@ -40,9 +40,9 @@ def test_resolve_date(today):
     assert resolve_date(None, "past", "past") == (None, "utter_date_unparsed", {})
 
 
-def test_date_slots_are_read_as_the_table_says(today, dispatcher):
+def test_date_slots_are_read_as_the_table_says(today, dispatcher, tracker):
     today("2026-11-23")
     v = ValidateExonerationForm()
-    assert v.date_slot("agreement_date", "12 mars", dispatcher) == {"agreement_date": "2026-03-12"}
+    assert v.date_slot("agreement_date", "12 mars", dispatcher, tracker()) == {"agreement_date": "2026-03-12"}
     with pytest.raises(KeyError, match="no slot 'sent_date' in form 'exoneration_form'"):
-        v.date_slot("sent_date", "12 mars", dispatcher)
+        v.date_slot("sent_date", "12 mars", dispatcher, tracker())

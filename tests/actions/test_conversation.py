@@ -1,13 +1,12 @@
-"""Session start, helpline, fallback and the reset of the personal slots."""
+"""Session start, helpline, fallback and the end of a form left unanswered."""
 from __future__ import annotations
 
 import pytest
 
 from actions.conversation import (
-    PERSONAL_SLOTS,
     ActionFallback,
+    ActionFormEnded,
     ActionHelpline,
-    ActionResetPersonalSlots,
     ActionSessionStart,
 )
 from ald import figures
@@ -57,15 +56,8 @@ async def test_fallback_without_close_topics(run, tracker):
     assert ran.message["response"] == "utter_fallback_generic"
 
 
-async def test_reset_forgets_only_filled_personal_slots(run, tracker):
-    t = tracker({"sent_date": "2026-01-10", "fig_x": "y"})
-    events = (await run(ActionResetPersonalSlots(), t)).events
-    assert events == [{"event": "slot", "timestamp": None, "name": "sent_date", "value": None}]
-
-
-def test_personal_slots_are_every_slot_of_the_forms(domain):
-    assert PERSONAL_SLOTS == ("sent_date", "valid_until", "derog_start", "ald_key", "agreement_date",
-                              "request_date", "care_kind", "ald_status", "linked_to_ald", "in_protocol",
-                              "elig_long_term", "elig_on_list", "elig_costly", "elig_several")
-    in_forms = {s for form in domain["forms"].values() for s in form["required_slots"]}
-    assert set(PERSONAL_SLOTS) == in_forms
+async def test_a_form_left_unanswered_keeps_the_memory_and_resets_its_misses(run, tracker):
+    t = tracker({"sent_date": "2026-01-10", "form_misses": 1})
+    events = (await run(ActionFormEnded(), t)).events
+    assert events == [{"event": "slot", "timestamp": None, "name": "form_misses", "value": None}]
+    assert (await run(ActionFormEnded(), tracker({"sent_date": "2026-01-10"}))).events == []

@@ -24,14 +24,15 @@ async def test_coverage_with_an_unknown_or_several_extracted_care_words(run, tra
     assert slots[:2] == ["care_kind", "linked_to_ald"]
     assert v.validate_care_kind(["soins", "taxi"], dispatcher, tracker(), domain) == {
         "care_kind": "transport"}
-    assert v.validate_care_kind("soins", dispatcher, tracker(), domain) == {"care_kind": None}
+    assert v.validate_care_kind("soins", dispatcher, tracker(), domain) == {"care_kind": None, "form_misses": 1}
     two = tracker(text="mon transport pour mes soins", intent="ask_coverage",
                   entities=[{"entity": "care_kind", "value": "transport"},
                             {"entity": "care_kind", "value": "soins"}])
     assert v.validate_care_kind("soins", dispatcher, two, domain) == {"care_kind": "transport"}
     assert [m["response"] for m in dispatcher.messages] == ["utter_care_kind_unknown"]
     ran = await run(ActionAnswerCoverage(), tracker({"care_kind": "soins"}))
-    assert ran.message["response"] == "utter_care_kind_unknown" and ran.events == []
+    assert ran.message["response"] == "utter_care_kind_unknown"
+    assert ran.events == [{"event": "slot", "timestamp": None, "name": "form_misses", "value": None}]
 
 
 @pytest.mark.parametrize("slots,response,fragment", [
@@ -57,8 +58,9 @@ async def test_coverage_answer(run, tracker, slots, response, fragment):
 async def test_yes_no_answers(tracker, dispatcher, domain, value, intent, expected):
     t = tracker(text=value, intent=intent)
     result = ValidateCoverageForm().validate_linked_to_ald(value, dispatcher, t, domain)
-    assert result == {"linked_to_ald": expected}
-    assert bool(dispatcher.messages) == (expected is None)
+    assert result["linked_to_ald"] == expected
+    assert [m["response"] for m in dispatcher.messages] == (
+        [] if expected is not None else ["utter_unsure_linked_to_ald"])
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -67,5 +69,5 @@ async def test_yes_no_answers(tracker, dispatcher, domain, value, intent, expect
 ])
 async def test_ald_status_from_text(tracker, dispatcher, domain, value, expected):
     result = ValidateCoverageForm().validate_ald_status(value, dispatcher, tracker(), domain)
-    assert result == {"ald_status": expected}
+    assert result["ald_status"] == expected
     assert [m["response"] for m in dispatcher.messages] == ([] if expected else ["utter_ald_status_unknown"])

@@ -114,7 +114,7 @@ def test_every_single_date_response_gets_its_variables(domain):
 async def test_sending_date_validation(today, tracker, dispatcher, domain, value, expected, response):
     today("2026-11-23")
     result = ValidateDecisionForm().validate_sent_date(value, dispatcher, tracker(), domain)
-    assert result == {"sent_date": expected}
+    assert result["sent_date"] == expected
     assert [m["response"] for m in dispatcher.messages] == ([response] if response else [])
 
 
@@ -167,7 +167,7 @@ async def test_a_new_single_date_form_is_one_row_of_the_table(tmp_path, today, r
     assert validator().validate_example_date("le 5 octobre", dispatcher, tracker(), domain) == {
         "example_date": "2026-10-05"}
     assert validator().validate_example_date("le 5 décembre 2026", dispatcher, tracker(), domain) == {
-        "example_date": None}
+        "example_date": None, "form_misses": 1}
     assert [m["response"] for m in dispatcher.messages] == ["utter_date_future_not_allowed"]
 
 
@@ -182,7 +182,7 @@ async def test_exoneration_end(run, tracker):
     ("diabète", {"ald_key": "8"}, []),
     ("fibromyalgie", {"ald_key": None, "requested_slot": None}, ["utter_disease_not_on_list"]),
     ("hypertension", {"ald_key": None, "requested_slot": None}, ["utter_disease_removed"]),
-    ("bof", {"ald_key": None}, ["utter_disease_unknown"]),
+    ("bof", {"ald_key": None, "form_misses": 1}, ["utter_disease_unknown"]),
 ])
 def test_exoneration_disease(tracker, dispatcher, domain, value, expected, responses):
     assert ValidateExonerationForm().validate_ald_key(value, dispatcher, tracker(), domain) == expected
@@ -202,5 +202,5 @@ async def test_agreement_before_request_is_refused(today, tracker, dispatcher, d
     today("2026-11-23")
     t = tracker({"request_date": "2026-05-01"})
     result = ValidateRetroactiveForm().validate_agreement_date("20 avril", dispatcher, t, domain)
-    assert result == {"agreement_date": None}
+    assert result == {"agreement_date": None, "form_misses": 1}
     assert dispatcher.messages[0]["response"] == "utter_agreement_before_request"

@@ -1,25 +1,57 @@
-"""Is my disease an ALD? The look-up in the ALD 30 table."""
+"""Is my disease an ALD? The disease of the message (kept by the memory), or the one said before."""
 from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
 
 import pytest
 
 from actions.disease import ActionDiseaseAld
+from actions.memory import remembered
+from tests.conftest import make_tracker
+
+
+def after_memory(text: str, intent: str = "ask_disease_ald", slots: Optional[Dict[str, Any]] = None,
+                 entities: Optional[List[Dict[str, Any]]] = None):
+    """The tracker the action sees: the memory has kept what the message says (slot events
+    after the user's message), as Rasa's action_extract_slots does."""
+    before = make_tracker(slots, text=text, intent=intent, entities=entities)
+    found = remembered(before)
+    events = [{"event": "user", "text": text}] + [
+        {"event": "slot", "name": k, "value": v} for k, v in found.items()]
+    return make_tracker({**(slots or {}), **found}, text=text, intent=intent, entities=entities,
+                        events=events)
 
 
 @pytest.mark.parametrize("entity,response,number", [
     ("diabète", "utter_disease_on_list", "8"), ("sclerose en plaque", "utter_disease_on_list", "25"),
+    ("parkinson", "utter_disease_on_list", "16"),
     ("fibromyalgie", "utter_disease_not_on_list", None), ("hypertension", "utter_disease_removed", None),
+    ("glomerulite zorglub", "utter_disease_unknown_name", None),
 ])
-async def test_disease_lookup(run, tracker, entity, response, number):
-    t = tracker(intent="ask_disease_ald", entities=[{"entity": "disease", "value": entity}])
+async def test_disease_lookup(run, entity, response, number):
+    t = after_memory(f"{entity} c'est une ald ?", entities=[{"entity": "disease", "value": entity}])
     msg = (await run(ActionDiseaseAld(), t)).message
     assert msg["response"] == response
     if number:
         assert msg["ald_number"] == number
+        assert msg["intro"] == ""
 
 
-async def test_without_a_disease_it_asks_which_one_and_forgets_the_slot(run, tracker):
-    ran = await run(ActionDiseaseAld(), tracker({"ald_key": "8"}, text="est-ce que ma maladie est une ALD",
-                                                intent="ask_disease_ald"))
+async def test_the_whole_text_when_the_entity_span_is_odd(run):
+    t = after_memory("maladie de parkinson : ald ou pas ?",
+                     entities=[{"entity": "disease", "value": "maladie de parkinson : ald"}])
+    msg = (await run(ActionDiseaseAld(), t)).message
+    assert (msg["response"], msg["ald_number"]) == ("utter_disease_on_list", "16")
+
+
+async def test_a_question_without_a_disease_uses_the_one_said_before(run):
+    t = after_memory("c'est pris en charge en ALD ?", slots={"ald_key": "21"})
+    ran = await run(ActionDiseaseAld(), t)
+    assert ran.message["ald_number"] == "21"
+    assert "dont vous m'avez parlé" in ran.message["intro"]
+
+
+async def test_without_any_disease_it_asks_which_one(run):
+    ran = await run(ActionDiseaseAld(), after_memory("est-ce que ma maladie est une ALD"))
     assert ran.message["response"] == "utter_ask_ald_key"
-    assert ran.events == [{"event": "slot", "timestamp": None, "name": "ald_key", "value": None}]
+    assert ran.events == []

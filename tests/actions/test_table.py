@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.table import FORMS, date_form, date_forms, load_forms, personal_slots, resolve_rule
+from actions.table import FORMS, date_form, date_forms, load_forms, resolve_rule
 from ald import delays
 
 
@@ -19,11 +19,6 @@ def test_single_date_forms():
     assert renewal.rule is delays.renewal and renewal.answer == "action_answer_renewal"
     assert (renewal.slot.name, renewal.slot.prefer, renewal.slot.must_be) == ("valid_until", "future", "any")
     assert (renewal.response, renewal.date_name) == ("utter_renewal", "valid_until")
-
-
-def test_personal_slots_come_once_each():
-    assert len(personal_slots()) == len(set(personal_slots()))
-    assert personal_slots().count("agreement_date") == 1  # asked by two forms
 
 
 def test_rules_are_functions_of_ald():

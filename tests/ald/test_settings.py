@@ -50,7 +50,8 @@ def test_derived_defaults_follow_the_settings_they_come_from() -> None:
 def test_paths_are_under_the_root_unless_absolute() -> None:
     assert settings.path("MODEL", {}) == ROOT / "models" / "ald.tar.gz"
     assert settings.path("MODEL", {"MODEL": "/srv/m.tar.gz"}) == Path("/srv/m.tar.gz")
-    assert settings.domain_files(env={}) == [ROOT / "domain.yml"]
+    assert settings.domain_files(env={"DOMAIN": "domain.yml"}) == [ROOT / "domain.yml"]
+    assert ROOT / "domain" / "core.yml" in settings.domain_files(env={})
 
 
 def test_domain_files_of_a_domain_folder(tmp_path: Path) -> None:

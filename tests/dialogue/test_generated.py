@@ -88,7 +88,7 @@ def test_every_form_has_its_rules(form: str) -> None:
         {"active_loop": None},
         {"slot_was_set": [{"requested_slot": None}]},
     ]
-    assert submit["steps"][3:] == [{"action": spec["answer"]}, {"action": reset}]
+    assert submit["steps"][3:] == [{"action": spec["answer"]}]  # the memory is kept
     for intent, response in TABLE["exits"].items():
         rule = _rule(f"{intent} inside {form}")
         assert rule["condition"] == inside
@@ -153,7 +153,11 @@ def test_domain_knows_every_name_of_the_table() -> None:
 def test_domain_slots_are_the_figures_and_the_table() -> None:
     slots = DOMAIN["slots"]
     asked = {slot for spec in FORMS.values() for slot in spec["slots"]}
-    assert set(slots) == {f"fig_{key}" for key in FIGURES} | asked
+    memory = TABLE["memory"]
+    assert set(slots) == {f"fig_{key}" for key in FIGURES} | asked | set(memory["slots"])
+    for slot, kind in memory["slots"].items():
+        assert slots[slot]["type"] == kind
+        assert slots[slot]["mappings"] == [{"type": "custom", "action": memory["action"]}], slot
     not_an_answer = set(TABLE["interruptions"]) | set(TABLE["exits"]) | {f["intent"] for f in FORMS.values()}
     for slot in asked:
         forms = [form for form, spec in FORMS.items() if slot in spec["slots"]]

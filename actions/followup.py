@@ -1,0 +1,72 @@
+"""What to say to a message that is not a question: a statement of the patient's situation, a
+correction, a yes or a no outside a form (`action_context`).
+
+The memory (actions/memory.py) has already kept what the message says. Then, in this order:
+1. it changes what the last answer used ("pardon, le 2 octobre", "en fait je suis en ALD non
+   exonérante", "et si ce n'était pas dans le protocole ?") → that answer again, recomputed;
+2. it gives a date with its role ("mon 100 % s'arrête le 30 juin 2027") → the answer that date
+   allows;
+3. it names a disease ("mon père a la maladie de Parkinson") → what the list says of it;
+4. it states another part of the situation (an ALD situation, a sick leave) → what it means,
+   and the natural next questions as buttons;
+5. nothing of the above → the neutral answer of the intent (as before)."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answering import ANSWERS
+from actions.base import LAST_TOPIC, slots_set_now
+from actions.disease import answer_disease
+from actions.table import FORMS
+
+#: A date slot → the form whose answer it allows on its own.
+DATE_TOPICS = {"sent_date": "decision_form", "valid_until": "renewal_form",
+               "derog_start": "derogatory_form", "agreement_date": "exoneration_form",
+               "request_date": "retroactive_form"}
+#: The neutral answers of the intents routed here, when the message says nothing new.
+NEUTRAL = {"affirm": "utter_affirm", "deny": "utter_deny", "inform": "utter_inform_without_context"}
+
+
+def answer_for(topic: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+    """The answer of `topic` (a form), if what it needs is known; None otherwise."""
+    action = ANSWERS.get(topic)
+    if action is None or not action.can_answer(tracker):
+        return None
+    return [*action.answer(dispatcher, tracker), SlotSet(LAST_TOPIC, topic)]
+
+
+class ActionContext(Action):
+    """See the module docstring."""
+
+    def name(self) -> str:
+        return "action_context"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        changed = {k for k, v in slots_set_now(tracker).items() if v is not None}
+        last = tracker.get_slot(LAST_TOPIC)
+        if last in FORMS and changed & set(FORMS[last].slots):
+            events = answer_for(last, tracker, dispatcher)
+            if events is not None:
+                return events
+        for slot, topic in DATE_TOPICS.items():
+            if slot in changed:
+                events = answer_for(topic, tracker, dispatcher)
+                if events is not None:
+                    return events
+        if changed & {"ald_key", "disease_name"}:
+            return answer_disease(tracker, dispatcher, remembered=False)
+        if "ald_status" in changed:
+            dispatcher.utter_message(response=f"utter_status_noted_{tracker.get_slot('ald_status')}")
+            return []
+        if "sick_leave" in changed:
+            dispatcher.utter_message(response="utter_sick_leave_noted")
+            return []
+        intent = str((tracker.latest_message.get("intent") or {}).get("name") or "inform")
+        dispatcher.utter_message(response=NEUTRAL.get(intent, "utter_inform_without_context"))
+        return []

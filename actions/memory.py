@@ -1,0 +1,145 @@
+"""The conversation's memory: after every user message, what it says of the patient's situation
+is kept in slots (`action_remember`, the custom slot mapping run by Rasa's action_extract_slots),
+so that no question is asked twice and a later question uses what was said before.
+
+What is read (ald.context, ald.answers, ald.ald_list, ald.coverage):
+- dates with their role ("envoyé le…" → sent_date, "valable jusqu'au…" → valid_until…); a
+  date without such words, outside a form, right after a date answer, is a correction of that
+  answer's date ("pardon, le 2 octobre");
+- the disease (its key on the list in `ald_key`, or the name the user wrote in
+  `disease_name` when the list does not know it), and for whom (`relative`);
+- the ALD situation, the care asked about, whether it is linked to the ALD and in the protocol;
+- the duration of care (→ `elig_long_term`) and a sick leave.
+Inside a form, the slot being asked is left to the form's own mappings and validator."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.eligibility import LONG_TERM_MONTHS
+from actions.table import FORMS
+from ald import answers, clock, context, coverage, dates
+from ald.ald_list import AldMatch, lookup_disease
+
+#: Intents after which a disease named in the whole text (not only as an entity) is kept.
+DISEASE_INTENTS = {"ask_disease_ald", "check_eligibility", "ask_exoneration_end", "inform",
+                   "ask_renewal_date", "faq", "affirm", "deny"}
+#: Intents after which a care named in the text is kept (the coverage questions).
+CARE_INTENTS = {"ask_coverage", "inform", "deny"}
+#: Slots a correction or a new value may change after an answer, per answered form.
+LAST_TOPIC_SLOT = "last_topic"
+
+
+def entity_values(tracker: Tracker, entity: str) -> List[str]:
+    return [str(v) for v in tracker.get_latest_entity_values(entity) if v]
+
+
+def disease_in(tracker: Tracker, text: str, intent: str, asked: Optional[str]) -> Optional[AldMatch]:
+    """The disease the message names: an extracted `disease` entity first, else the whole
+    text when the intent or the question is about a disease."""
+    for name in entity_values(tracker, "disease"):
+        match = lookup_disease(name)
+        if match is not None:
+            return match
+    if intent in DISEASE_INTENTS or asked in ("ald_key", "elig_on_list", "elig_long_term"):
+        return lookup_disease(text)
+    return None
+
+
+def _date_ok(slot: str, when: Any) -> bool:
+    spec = next((s for f in FORMS.values() for s in f.slots.values() if s.name == slot), None)
+    if spec is None:
+        return True
+    return dates.check_side(when, clock.today(), spec.must_be) == "ok"
+
+
+def remembered(tracker: Tracker) -> Dict[str, Any]:
+    """Slot → value of what the latest user message says (only what changes)."""
+    message = tracker.latest_message or {}
+    text = str(message.get("text") or "")
+    if not text.strip() or text.startswith("/"):
+        return {}
+    intent = str((message.get("intent") or {}).get("name") or "")
+    active = (tracker.active_loop or {}).get("name")
+    asked = tracker.get_slot("requested_slot") if active else None
+    today = clock.today()
+    facts = context.read_context(text, today)
+    found: Dict[str, Any] = {}
+
+    for role, when in facts.dates.items():
+        if role != asked and _date_ok(role, when):
+            found[role] = when.isoformat()
+    last = tracker.get_slot(LAST_TOPIC_SLOT)
+    if not active and facts.loose_dates and not facts.dates and last in FORMS:
+        date_slots = [s for s in FORMS[last].slots.values() if s.kind == "date"]
+        if len(date_slots) == 1:
+            spec = date_slots[0]
+            parsed = dates.parse_date_fr(facts.loose_dates[-1], today, spec.prefer)
+            if parsed.value is not None and dates.check_side(parsed.value, today, spec.must_be) == "ok":
+                found[spec.name] = parsed.value.isoformat()
+
+    match = disease_in(tracker, text, intent, asked)
+    if match is not None and asked not in ("ald_key",):
+        if match.status == "on_list":
+            found["ald_key"] = match.key
+            found["disease_name"] = None
+        else:
+            found["ald_key"] = None
+            found["disease_name"] = match.key
+    elif intent in ("ask_disease_ald", "inform") and entity_values(tracker, "disease"):
+        found["disease_name"] = entity_values(tracker, "disease")[0]  # a name the list does not know
+        found["ald_key"] = None
+    if facts.relative:
+        found["relative"] = facts.relative
+
+    if asked != "ald_status":
+        status = next(iter(entity_values(tracker, "ald_status")), None)
+        status = coverage.ald_status_from_text(status) if status else facts.ald_status
+        if status:
+            found["ald_status"] = status
+
+    if asked != "care_kind" and (intent in CARE_INTENTS or active == "coverage_form"
+                                 or last == "coverage_form"):
+        care = None
+        for value in entity_values(tracker, "care_kind"):
+            care = coverage.care_kind_from_text(value)
+            if care:
+                break
+        if care is None and intent == "ask_coverage":
+            care = coverage.care_kind_from_text(text)
+        if care and care != tracker.get_slot("care_kind"):
+            found["care_kind"] = care
+            # Another care: whether it is linked and in the protocol is asked again.
+            found["linked_to_ald"] = None
+            found["in_protocol"] = None
+    if facts.in_protocol is not None and asked != "in_protocol":
+        found["in_protocol"] = facts.in_protocol
+    if facts.linked_to_ald is not None and asked != "linked_to_ald":
+        found["linked_to_ald"] = facts.linked_to_ald
+
+    if asked != "elig_long_term" and (intent in ("check_eligibility", "inform") or active == "eligibility_form"):
+        months = answers.duration_months(text)
+        if months is not None:
+            found["elig_long_term"] = months >= LONG_TERM_MONTHS
+    if facts.sick_leave:
+        found["sick_leave"] = True
+
+    return {slot: value for slot, value in found.items() if tracker.get_slot(slot) != value}
+
+
+class ActionRemember(Action):
+    """Keeps what the latest message says of the patient's situation (see the module)."""
+
+    def name(self) -> str:
+        return "action_remember"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        known = set((domain.get("slots") or {}).keys())
+        return [SlotSet(slot, value) for slot, value in remembered(tracker).items()
+                if not known or slot in known]
+

@@ -1,0 +1,98 @@
+"""actions.memory: what each message adds to the conversation's memory."""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict
+
+import pytest
+from rasa_sdk import Tracker
+
+from actions.memory import remembered
+
+Make = Callable[..., Tracker]
+
+
+@pytest.fixture(autouse=True)
+def _today(today: Callable[[str], None]) -> None:
+    today("2026-12-02")
+
+
+def ent(entity: str, value: str) -> Dict[str, Any]:
+    return {"entity": entity, "value": value}
+
+
+def test_a_sending_date_is_kept_whatever_the_intent(tracker: Make) -> None:
+    t = tracker(text="mon protocole est parti le 12 octobre, reponse quand ?", intent="ask_decision_date")
+    assert remembered(t)["sent_date"] == "2026-10-12"
+
+
+def test_an_end_of_validity_is_kept_with_the_situation(tracker: Make) -> None:
+    found = remembered(tracker(text="mon 100% s'arrete le 30 juin 2027", intent="inform"))
+    assert found["valid_until"] == "2027-06-30"
+    assert found["ald_status"] == "exonerante"
+
+
+def test_a_future_sending_date_is_not_kept(tracker: Make) -> None:
+    assert "sent_date" not in remembered(tracker(text="envoyé le 20 décembre 2026", intent="inform"))
+
+
+def test_a_loose_date_after_a_date_answer_corrects_it(tracker: Make) -> None:
+    t = tracker({"last_topic": "decision_form", "sent_date": "2026-10-12"},
+                text="pardon je me suis trompee, le 2 octobre", intent="inform")
+    assert remembered(t) == {"sent_date": "2026-10-02"}
+
+
+def test_a_loose_date_inside_a_form_is_left_to_the_form(tracker: Make) -> None:
+    t = tracker({"last_topic": "decision_form", "requested_slot": "valid_until"},
+                text="le 2 octobre 2027", intent="inform", active_loop="renewal_form")
+    assert remembered(t) == {}
+
+
+def test_the_disease_of_a_statement_with_a_relative(tracker: Make) -> None:
+    found = remembered(tracker(text="Ma femme vient d'apprendre qu'elle a un lupus.", intent="inform"))
+    assert found["ald_key"] == "21"
+    assert found["relative"] == "conjoint"
+
+
+def test_a_disease_entity_the_list_does_not_know_is_kept_by_name(tracker: Make) -> None:
+    found = remembered(tracker(text="la glomerulite xyz est une ald ?", intent="ask_disease_ald",
+                               entities=[ent("disease", "glomerulite xyz")]))
+    assert found["disease_name"] == "glomerulite xyz"
+    assert "ald_key" not in found or found["ald_key"] is None
+
+
+def test_everything_for_a_coverage_question_in_one_message(tracker: Make) -> None:
+    text = "je suis en ald exoneree, ma seance chez l'endocrino prevue au protocole, remboursee a combien ?"
+    found = remembered(tracker(text=text, intent="ask_coverage",
+                               entities=[ent("care_kind", "endocrino")]))
+    assert found["ald_status"] == "exonerante"
+    assert found["care_kind"] == "consultation_specialiste"
+    assert found["in_protocol"] is True
+    assert found["linked_to_ald"] is True
+
+
+def test_another_care_forgets_the_answers_about_the_previous_one(tracker: Make) -> None:
+    t = tracker({"care_kind": "kine", "linked_to_ald": True, "in_protocol": True,
+                 "last_topic": "coverage_form"},
+                text="et le dentiste ?", intent="ask_coverage", entities=[ent("care_kind", "dentiste")])
+    assert remembered(t) == {"care_kind": "dentaire", "linked_to_ald": None, "in_protocol": None}
+
+
+def test_a_duration_answers_the_long_term_question(tracker: Make) -> None:
+    t = tracker({"requested_slot": "elig_costly"}, text="ca va durer des annees", intent="inform",
+                active_loop="eligibility_form")
+    assert remembered(t)["elig_long_term"] is True
+
+
+def test_a_correction_of_the_situation(tracker: Make) -> None:
+    t = tracker({"ald_status": "exonerante"}, text="en fait je suis en ALD non exonérante", intent="inform")
+    assert remembered(t)["ald_status"] == "non_exonerante"
+
+
+def test_nothing_new_nothing_set(tracker: Make) -> None:
+    t = tracker({"ald_status": "exonerante"}, text="je suis à 100 %", intent="inform")
+    assert remembered(t) == {}
+
+
+@pytest.mark.parametrize("text", ["", "azertyuiop", "<b>x</b>", "🙂", "/ask_coverage", "x" * 5000])
+def test_noise_sets_nothing(tracker: Make, text: str) -> None:
+    assert remembered(tracker(text=text, intent="nlu_fallback")) == {}
