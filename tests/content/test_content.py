@@ -193,7 +193,7 @@ def test_each_faq_topic_has_conversation_test():
     faq = {i for i in TRAIN if i.startswith("faq/")}
     missing = [i for i in faq if f"intent: {i}\n" not in stories + "\n"]
     assert not missing, missing
-    assert "utter_faq/" not in stories.replace("intent: faq/", ""), "use action: utter_faq (rasa#8459)"
+    assert "utter_faq/" not in stories.replace("intent: faq/", ""), "use action: action_faq (rasa#8459)"
 
 
 @pytest.mark.parametrize("response, figure", [

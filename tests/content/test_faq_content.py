@@ -176,7 +176,7 @@ def test_every_sub_intent_has_a_conversation_test() -> None:
         for i, step in enumerate(steps):
             if "intent" in step and str(step["intent"]).startswith("faq/"):
                 tested.add(step["intent"][4:])
-                assert steps[i + 1] == {"action": "utter_faq"}
+                assert steps[i + 1] == {"action": "action_faq"}
     assert set(PROTOCOL_TOPICS) <= tested
 
     def protocol_questions(story: dict) -> int:

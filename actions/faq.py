@@ -1,0 +1,68 @@
+"""The FAQ answer the ResponseSelector picked, said with what the conversation already knows.
+
+A general question often follows a statement: "ma mère a Alzheimer… il faut refaire le papier
+pour le 100 %, comment ça se passe ?", "maladie de Parkinson : ALD ?" then "et le 100 % dure
+combien de temps ?". The general answer comes first; then one line that applies it to what
+the user told (the disease's duration, the renewal date), saying what it used."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import slot_date
+from actions.disease import remembered_match
+from ald import ald_list, clock, delays
+from ald.dates import format_date_fr
+
+#: FAQ topics whose answer depends on the disease's duration on the list.
+DURATION_TOPICS = {"duree_exoneration", "duree_validite", "renouvellement", "liste_ald30",
+                   "exonerante_ou_non", "definition_ald", "revision"}
+#: FAQ topics whose answer depends on the end of validity of the user's protocol.
+RENEWAL_TOPICS = {"renouvellement", "duree_validite"}
+
+
+def topic_of(tracker: Tracker) -> Optional[str]:
+    """The FAQ topic the ResponseSelector picked for the latest message ("renouvellement")."""
+    selector = ((tracker.latest_message or {}).get("response_selector") or {}).get("faq") or {}
+    key = str(((selector.get("response") or {}).get("intent_response_key")) or "")
+    return key.split("/", 1)[1] if key.startswith("faq/") else None
+
+
+def context_line(topic: str, tracker: Tracker) -> Optional[str]:
+    """The line that applies the answer of `topic` to what the user told, or None."""
+    if topic in RENEWAL_TOPICS and tracker.get_slot("valid_until"):
+        end = slot_date(tracker, "valid_until")
+        renewal = delays.renewal(end, clock.today())
+        if renewal.status in ("ok", "soon"):
+            return (f"Pour vous : votre protocole est valable jusqu'au {format_date_fr(end)}, "
+                    f"demandez le renouvellement à votre médecin traitant avant le "
+                    f"{format_date_fr(renewal.ask_by)}.")
+    match = remembered_match(tracker)
+    if topic in DURATION_TOPICS and match is not None and match.entry is not None:
+        return (f"Pour {match.label} dont vous m'avez parlé (ALD n° {match.entry.number}), "
+                f"la première prise en charge à 100 % dure en général "
+                f"{ald_list.duration_text_fr(match)}.")
+    return None
+
+
+class ActionFaq(Action):
+    """Sends the FAQ answer picked for the message, then the line that applies it to the user."""
+
+    def name(self) -> str:
+        return "action_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        topic = topic_of(tracker)
+        if topic is None:  # no topic picked: the fallback says so and offers the topics
+            dispatcher.utter_message(response="utter_fallback_generic")
+            return []
+        dispatcher.utter_message(response=f"utter_faq/{topic}")
+        line = context_line(topic, tracker)
+        if line:
+            dispatcher.utter_message(text=line)
+        return []
