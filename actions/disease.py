@@ -44,6 +44,15 @@ def remembered_match(tracker: Tracker) -> Optional[ald_list.AldMatch]:
     return None
 
 
+def severe_forms_entry(match: ald_list.AldMatch) -> Optional[ald_list.AldMatch]:
+    """For a disease off the list whose severe forms belong to an entry (hint
+    "severe_forms_n9": a neuropathy, n° 9), that entry; None otherwise."""
+    prefix = "severe_forms_n"
+    if match.status != "not_on_list" or not match.hint.startswith(prefix):
+        return None
+    return ald_list.match_from_key(match.hint[len(prefix):])
+
+
 def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher,
                    remembered: bool) -> List[EventType]:
     """What the list says of the disease in memory; asks for it when none is known."""
@@ -57,8 +66,12 @@ def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher,
     if match is None:
         dispatcher.utter_message(response="utter_ask_ald_key")
         return []
+    severe = severe_forms_entry(match)
     if match.status == "removed":
         dispatcher.utter_message(response="utter_disease_removed")
+    elif severe is not None:
+        dispatcher.utter_message(response="utter_disease_severe_forms", ald_name=match.label,
+                                 ald_number=str(severe.entry.number), list_name=severe.label)
     elif match.status == "not_on_list" or match.entry is None:
         dispatcher.utter_message(response="utter_disease_not_on_list")
     else:

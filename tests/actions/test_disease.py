@@ -55,3 +55,11 @@ async def test_without_any_disease_it_asks_which_one(run):
     ran = await run(ActionDiseaseAld(), after_memory("est-ce que ma maladie est une ALD"))
     assert ran.message["response"] == "utter_ask_ald_key"
     assert ran.events == []
+
+
+@pytest.mark.parametrize("text, number", [("ma fille a une neuropathie, c'est une ALD ?", "9"),
+                                          ("l'asthme est une ald ?", "14")])
+async def test_a_disease_whose_severe_forms_are_listed(run, text, number):
+    msg = (await run(ActionDiseaseAld(), after_memory(text))).message
+    assert msg["response"] == "utter_disease_severe_forms"
+    assert msg["ald_number"] == number
