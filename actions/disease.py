@@ -69,7 +69,7 @@ def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher,
     severe = severe_forms_entry(match)
     if match.status == "removed":
         dispatcher.utter_message(response="utter_disease_removed")
-    elif severe is not None:
+    elif severe is not None and severe.entry is not None:
         dispatcher.utter_message(response="utter_disease_severe_forms", ald_name=match.label,
                                  ald_number=str(severe.entry.number), list_name=severe.label)
     elif match.status == "not_on_list" or match.entry is None:
