@@ -2,6 +2,7 @@
 form validator base, and the phrase pieces of content/phrases.yml.
 
 Reading stays thin: the parsing itself is ald's (ald.dates, ald.answers, ald.clock)."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -65,8 +66,9 @@ def optional_bool(tracker: Tracker, slot: str) -> Optional[bool]:
     return value if isinstance(value, bool) else None
 
 
-def resolve_date(value: Any, prefer: Prefer,
-                 must_be: MustBe) -> Tuple[Optional[date], Optional[str], Dict[str, str]]:
+def resolve_date(
+    value: Any, prefer: Prefer, must_be: MustBe
+) -> Tuple[Optional[date], Optional[str], Dict[str, str]]:
     """A slot value (a date entity's text, or a whole answer) → (date, error response, kwargs).
 
     `prefer`: how to complete a date without a year ("past" or "future").
@@ -130,21 +132,24 @@ class FormValidator(FormValidationAction, ABC):
         """validate_<form>. Abstract: rasa_sdk's executor registers every subclass of Action
         that is not abstract, and this base has no action name of its own."""
 
-    def date_slot(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
-                  tracker: Tracker) -> Dict[str, Any]:
+    def date_slot(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         """A date slot, read as dialogue/forms.yml says for this form (its prefer / must_be)."""
         return self.read_date(slot_spec(self.form_name(), slot), value, dispatcher, tracker)
 
-    def read_date(self, slot: SlotSpec, value: Any, dispatcher: CollectingDispatcher,
-                  tracker: Tracker) -> Dict[str, Any]:
+    def read_date(
+        self, slot: SlotSpec, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         """A date slot read as `slot` says: {name: ISO date}, or {name: None} and the error."""
         when, error, kwargs = resolve_date(value, slot.prefer, slot.must_be)
         if when is None:
             return self.reject(dispatcher, tracker, slot.name, error or "utter_date_unparsed", **kwargs)
         return self.accept(slot.name, when.isoformat())
 
-    def yes_no_slot(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
-                    tracker: Tracker) -> Dict[str, Any]:
+    def yes_no_slot(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         """A yes/no slot: True, False, or None (and why) when the answer is neither."""
         answer = yes_no(tracker, value)
         if answer is None:
@@ -156,23 +161,28 @@ class FormValidator(FormValidationAction, ABC):
         """The slot's value (the count of unusable answers goes on until the form ends)."""
         return {slot: value}
 
-    def reject(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, response: str,
-               **kwargs: Any) -> Dict[str, Any]:
+    def reject(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, response: str, **kwargs: Any
+    ) -> Dict[str, Any]:
         """The answer cannot fill `slot`. Said kindly, in this order:
         - the message told something else the memory kept (a disease, a situation): noted,
           and the form asks its question again — not counted as a miss;
         - the user does not know ("je sais pas"): where to find the answer (utter_unsure_<slot>);
         - otherwise `response` (why the answer was not taken).
         The second unusable answer in a row ends the form: the topics and the helpline."""
-        told = {k for k, v in slots_set_now(tracker).items()
-                if v is not None and k not in (slot, MISSES, "requested_slot")}
+        told = {
+            k
+            for k, v in slots_set_now(tracker).items()
+            if v is not None and k not in (slot, MISSES, "requested_slot")
+        }
         text = str((tracker.latest_message or {}).get("text") or "")
         if told and answers.read_yes_no(text) != "unsure":
             key = tracker.get_slot("ald_key")
             match = ald_list.match_from_key(str(key)) if "ald_key" in told and key else None
             if match is not None and match.entry is not None:
-                dispatcher.utter_message(response="utter_noted_disease", ald_name=match.label,
-                                         ald_number=str(match.entry.number))
+                dispatcher.utter_message(
+                    response="utter_noted_disease", ald_name=match.label, ald_number=str(match.entry.number)
+                )
             else:
                 dispatcher.utter_message(response="utter_noted")
             return {slot: None}
@@ -210,8 +220,9 @@ class FormAnswer(Action, ABC):
         """What a correction may later recompute: this form, once really answered."""
         return self.topic
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         if gave_up(tracker) or not self.can_answer(tracker):
             return [SlotSet(MISSES, None)]  # the form ended without what it needs: said already
         events = self.answer(dispatcher, tracker)

@@ -1,5 +1,6 @@
 """The conversation around the questions: session start (the fig_* slots), hand-off to a
 person, fallback with the closest topics, and the end of a form left unanswered."""
+
 from __future__ import annotations
 
 from typing import Dict, List
@@ -13,14 +14,16 @@ from actions.base import MISSES
 from ald import clock, figures, helpline
 from ald.content import load_content
 
+
 class ActionSessionStart(Action):
     """Starts a session and fills the fig_* slots from figures.yml (the one place for figures)."""
 
     def name(self) -> str:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         events: List[EventType] = [SessionStarted()]
         events += [SlotSet(f"fig_{key}", value) for key, value in figures.figure_values().items()]
         events.append(ActionExecuted("action_listen"))
@@ -33,15 +36,18 @@ class ActionHelpline(Action):
     def name(self) -> str:
         return "action_helpline"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         now = clock.now()
         status = helpline.helpline_status(now)
         if status.open_now:
             dispatcher.utter_message(response="utter_helpline_open")
         else:
-            dispatcher.utter_message(response="utter_helpline_closed",
-                                     next_opening=helpline.format_opening_fr(status.next_opening, now.date()))
+            dispatcher.utter_message(
+                response="utter_helpline_closed",
+                next_opening=helpline.format_opening_fr(status.next_opening, now.date()),
+            )
         return []
 
 
@@ -70,8 +76,9 @@ class ActionFallback(Action):
     def name(self) -> str:
         return "action_fallback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         misses = 0
         for event in reversed(tracker.events):
             if event.get("event") == "user":
@@ -97,6 +104,7 @@ class ActionFormEnded(Action):
     def name(self) -> str:
         return "action_form_ended"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         return [SlotSet(MISSES, None)] if tracker.get_slot(MISSES) is not None else []

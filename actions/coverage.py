@@ -1,9 +1,10 @@
 """Is this care covered at 100 %? The form asks only what ald.coverage still needs."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -12,13 +13,16 @@ from actions.base import FormAnswer, FormValidator, optional_bool, phrase
 from ald import coverage
 
 #: What the rule may still need (CoverageVerdict.missing) → the slot that asks it.
-COVERAGE_SLOTS = {"ald_status": "ald_status", "linked_to_ald": "linked_to_ald",
-                  "in_protocol": "in_protocol"}
+COVERAGE_SLOTS = {"ald_status": "ald_status", "linked_to_ald": "linked_to_ald", "in_protocol": "in_protocol"}
 
 #: The rule's rate → the response that words it.
-RATE_RESPONSES = {"100_base_tariff": "utter_coverage_100", "usual_rates": "utter_coverage_usual",
-                  "transport_rate": "utter_coverage_transport",
-                  "not_covered": "utter_coverage_not_covered", "need_more_info": "utter_coverage_more_info"}
+RATE_RESPONSES = {
+    "100_base_tariff": "utter_coverage_100",
+    "usual_rates": "utter_coverage_usual",
+    "transport_rate": "utter_coverage_transport",
+    "not_covered": "utter_coverage_not_covered",
+    "need_more_info": "utter_coverage_more_info",
+}
 
 
 def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
@@ -37,9 +41,11 @@ def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
 
 def situation_from(tracker: Tracker) -> coverage.Situation:
     """The patient's situation as far as the form knows it."""
-    return coverage.Situation(ald_status=tracker.get_slot("ald_status") or "unknown",
-                              linked_to_ald=optional_bool(tracker, "linked_to_ald"),
-                              in_protocol=optional_bool(tracker, "in_protocol"))
+    return coverage.Situation(
+        ald_status=tracker.get_slot("ald_status") or "unknown",
+        linked_to_ald=optional_bool(tracker, "linked_to_ald"),
+        in_protocol=optional_bool(tracker, "in_protocol"),
+    )
 
 
 class ValidateCoverageForm(FormValidator):
@@ -48,8 +54,9 @@ class ValidateCoverageForm(FormValidator):
     def name(self) -> str:
         return "validate_coverage_form"
 
-    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[str]:
+    async def required_slots(
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[str]:
         # Called before the slots are validated: the raw value may not be a known care kind.
         care = care_from(tracker.get_slot("care_kind"), tracker)
         if not care:
@@ -57,26 +64,30 @@ class ValidateCoverageForm(FormValidator):
         verdict = coverage.coverage(care, situation_from(tracker))
         return ["care_kind"] + [COVERAGE_SLOTS[m] for m in verdict.missing if m in COVERAGE_SLOTS]
 
-    def validate_care_kind(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> Dict[str, Any]:
+    def validate_care_kind(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         kind = care_from(value, tracker)
         if kind is None:
             return self.reject(dispatcher, tracker, "care_kind", "utter_care_kind_unknown")
         return self.accept("care_kind", kind)
 
-    def validate_ald_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> Dict[str, Any]:
+    def validate_ald_status(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         status = coverage.ald_status_from_text(str(value or ""))
         if status is None:
             return self.reject(dispatcher, tracker, "ald_status", "utter_ald_status_unknown")
         return self.accept("ald_status", status)
 
-    def validate_linked_to_ald(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[str, Any]:
+    def validate_linked_to_ald(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self.yes_no_slot("linked_to_ald", value, dispatcher, tracker)
 
-    def validate_in_protocol(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> Dict[str, Any]:
+    def validate_in_protocol(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self.yes_no_slot("in_protocol", value, dispatcher, tracker)
 
 
@@ -115,6 +126,7 @@ def answer_coverage(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     pays = [p for p in (phrase("still_pays", c) for c in verdict.still_pays) if p]
     still = f"{phrase('still_pays', 'intro')} {', '.join(pays)}." if pays else ""
     label = phrase("care_labels", verdict.care) or verdict.care
-    dispatcher.utter_message(response=RATE_RESPONSES[verdict.rate], care_label=label,
-                             reasons=reasons, still_pays=still)
+    dispatcher.utter_message(
+        response=RATE_RESPONSES[verdict.rate], care_label=label, reasons=reasons, still_pays=still
+    )
     return []

@@ -8,6 +8,7 @@ A single-date form is one row of the table: its date slot (`prefer` / `must_be`)
 (in French) and `days_left` as variables. Its actions, validate_<form> and the `answer`
 action, are made here for each row; adding a single-date question is one row of the table,
 its responses in the domain, and its tests."""
+
 from __future__ import annotations
 
 from dataclasses import fields
@@ -45,8 +46,9 @@ def answer_date_form(form: DateForm, dispatcher: CollectingDispatcher, tracker: 
     """Calls the form's rule with (the slot's date, today) and sends `<response>_<status>`."""
     when = slot_date(tracker, form.slot.name)
     result = form.rule(when, clock.today())
-    dispatcher.utter_message(response=f"{form.response}_{result.status}",
-                             **answer_variables(form, when, result))
+    dispatcher.utter_message(
+        response=f"{form.response}_{result.status}", **answer_variables(form, when, result)
+    )
     return []
 
 
@@ -68,8 +70,13 @@ def date_form_actions(form: DateForm) -> Tuple[Type[FormValidator], Type[FormAns
         def name(self) -> str:
             return f"validate_{form.name}"
 
-    def validate_date(self: FormValidator, value: Any, dispatcher: CollectingDispatcher,
-                      tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_date(
+        self: FormValidator,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
         return self.read_date(form.slot, value, dispatcher, tracker)
 
     # rasa_sdk's FormValidationAction looks the validator up by this name.
@@ -96,7 +103,8 @@ def date_form_actions(form: DateForm) -> Tuple[Type[FormValidator], Type[FormAns
 # Held here: rasa_sdk finds actions through Action.__subclasses__(), which keeps only weak
 # references, so these classes made at run time must stay referenced.
 DATE_FORM_ACTIONS: Dict[str, Tuple[Type[FormValidator], Type[FormAnswer]]] = {
-    form.name: date_form_actions(form) for form in date_forms()}
+    form.name: date_form_actions(form) for form in date_forms()
+}
 
 
 # --------------------------------------------------------------------------- exoneration
@@ -106,19 +114,22 @@ class ValidateExonerationForm(FormValidator):
     def name(self) -> str:
         return "validate_exoneration_form"
 
-    def validate_ald_key(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> Dict[str, Any]:
+    def validate_ald_key(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         match = ald_list.lookup_disease(str(value or ""))
         if match is None:
             return self.reject(dispatcher, tracker, "ald_key", "utter_disease_unknown")
         if match.status != "on_list":
-            dispatcher.utter_message(response="utter_disease_removed" if match.status == "removed"
-                                     else "utter_disease_not_on_list")
+            dispatcher.utter_message(
+                response="utter_disease_removed" if match.status == "removed" else "utter_disease_not_on_list"
+            )
             return {"ald_key": None, "requested_slot": None}  # no exoneration to date: leave the form
         return self.accept("ald_key", match.key)
 
-    def validate_agreement_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[str, Any]:
+    def validate_agreement_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self.date_slot("agreement_date", value, dispatcher, tracker)
 
 
@@ -136,10 +147,15 @@ class ActionAnswerExoneration(FormAnswer):
         r = delays.exoneration_end(match, agreement)
         note = phrase("renewal_notes", r.renewal_note) if r.renewal_note else ""
         response = "utter_exoneration_end_ambiguous" if r.ambiguous else "utter_exoneration_end"
-        dispatcher.utter_message(response=response, ald_name=match.label, ald_number=str(r.number),
-                                 duration=ald_list.duration_text_fr(match),
-                                 agreement=format_date_fr(agreement), ends_on=format_date_fr(r.ends_on),
-                                 renewal_note=note)
+        dispatcher.utter_message(
+            response=response,
+            ald_name=match.label,
+            ald_number=str(r.number),
+            duration=ald_list.duration_text_fr(match),
+            agreement=format_date_fr(agreement),
+            ends_on=format_date_fr(r.ends_on),
+            renewal_note=note,
+        )
         return []
 
 
@@ -150,33 +166,42 @@ class ValidateRetroactiveForm(FormValidator):
     def name(self) -> str:
         return "validate_retroactive_form"
 
-    def validate_request_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[str, Any]:
+    def validate_request_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         found = find_dates(str(value or ""))
         result = self.date_slot("request_date", value, dispatcher, tracker)
         if result.get("request_date") and len(found) >= 2 and not tracker.get_slot("agreement_date"):
             # "demande le 3 mars, accord le 20 avril": the second date is the agreement.
             second = self.date_slot("agreement_date", found[1].text, dispatcher, tracker)
             if second.get("agreement_date"):
-                result.update(self._ordered(result["request_date"], second["agreement_date"],
-                                            dispatcher, tracker))
+                result.update(
+                    self._ordered(result["request_date"], second["agreement_date"], dispatcher, tracker)
+                )
         return result
 
-    def validate_agreement_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[str, Any]:
+    def validate_agreement_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         result = self.date_slot("agreement_date", value, dispatcher, tracker)
         request = tracker.get_slot("request_date")
         if result.get("agreement_date") and request:
             return self._ordered(request, result["agreement_date"], dispatcher, tracker)
         return result
 
-    def _ordered(self, request: str, agreement: str, dispatcher: CollectingDispatcher,
-                 tracker: Tracker) -> Dict[str, Any]:
+    def _ordered(
+        self, request: str, agreement: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         """The agreement date, unless it comes before the request (ISO dates compare as text)."""
         if agreement < request:
-            return self.reject(dispatcher, tracker, "agreement_date", "utter_agreement_before_request",
-                               agreement=format_date_fr(date.fromisoformat(agreement)),
-                               request=format_date_fr(date.fromisoformat(request)))
+            return self.reject(
+                dispatcher,
+                tracker,
+                "agreement_date",
+                "utter_agreement_before_request",
+                agreement=format_date_fr(date.fromisoformat(agreement)),
+                request=format_date_fr(date.fromisoformat(request)),
+            )
         return self.accept("agreement_date", agreement)
 
 
@@ -193,6 +218,9 @@ class ActionAnswerRetroactive(FormAnswer):
         agreement = slot_date(tracker, "agreement_date")
         r = delays.retroactive(request, agreement, clock.today())
         # r.end is the agreement whenever one is given (None only while waiting for it).
-        dispatcher.utter_message(response="utter_retroactive", request=format_date_fr(r.start),
-                                 agreement=format_date_fr(r.end or agreement))
+        dispatcher.utter_message(
+            response="utter_retroactive",
+            request=format_date_fr(r.start),
+            agreement=format_date_fr(r.end or agreement),
+        )
         return []

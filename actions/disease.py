@@ -4,6 +4,7 @@ The memory (actions/memory.py) keeps the disease a message names: its key on the
 `ald_key`, or, when the list does not hold it, `disease_name` (a known disease off the list,
 e.g. "fibromyalgie", or a name the assistant does not know). A question that names no disease
 uses the one said before, and says so."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -16,8 +17,9 @@ from rasa_sdk.types import DomainDict
 from actions.base import answered
 from ald import ald_list
 
+
 def intro(label: str, remembered: bool) -> str:
-    """"Pour la maladie de Parkinson dont vous m'avez parlé : " when the disease comes from an
+    """ "Pour la maladie de Parkinson dont vous m'avez parlé : " when the disease comes from an
     earlier message, so that a mistake is visible; "" otherwise."""
     if not remembered:
         return ""
@@ -50,11 +52,10 @@ def severe_forms_entry(match: ald_list.AldMatch) -> Optional[ald_list.AldMatch]:
     prefix = "severe_forms_n"
     if match.status != "not_on_list" or not match.hint.startswith(prefix):
         return None
-    return ald_list.match_from_key(match.hint[len(prefix):])
+    return ald_list.match_from_key(match.hint[len(prefix) :])
 
 
-def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher,
-                   remembered: bool) -> List[EventType]:
+def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher, remembered: bool) -> List[EventType]:
     """What the list says of the disease in memory; asks for it when none is known."""
     match = remembered_match(tracker)
     name = tracker.get_slot("disease_name")
@@ -70,15 +71,22 @@ def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher,
     if match.status == "removed":
         dispatcher.utter_message(response="utter_disease_removed")
     elif severe is not None and severe.entry is not None:
-        dispatcher.utter_message(response="utter_disease_severe_forms", ald_name=match.label,
-                                 ald_number=str(severe.entry.number), list_name=severe.label)
+        dispatcher.utter_message(
+            response="utter_disease_severe_forms",
+            ald_name=match.label,
+            ald_number=str(severe.entry.number),
+            list_name=severe.label,
+        )
     elif match.status == "not_on_list" or match.entry is None:
         dispatcher.utter_message(response="utter_disease_not_on_list")
     else:
-        dispatcher.utter_message(response="utter_disease_on_list", ald_name=match.label,
-                                 ald_number=str(match.entry.number),
-                                 duration=ald_list.duration_text_fr(match),
-                                 intro=intro(match.label, remembered))
+        dispatcher.utter_message(
+            response="utter_disease_on_list",
+            ald_name=match.label,
+            ald_number=str(match.entry.number),
+            duration=ald_list.duration_text_fr(match),
+            intro=intro(match.label, remembered),
+        )
     return [answered("disease")]
 
 
@@ -88,6 +96,7 @@ class ActionDiseaseAld(Action):
     def name(self) -> str:
         return "action_disease_ald"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         return answer_disease(tracker, dispatcher, remembered=not disease_said_now(tracker))

@@ -1,10 +1,11 @@
 """May I have an ALD? A triage (never a decision: the caisse decides); the form asks only the
 questions ald.eligibility still needs."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -18,19 +19,25 @@ from ald.figures import figure_months
 LONG_TERM_MONTHS = figure_months("duree_minimale_ald")
 
 #: The triage's questions (EligibilityResult.missing) → the slot that asks each.
-ELIG_SLOTS = {"long_term": "elig_long_term", "on_list": "elig_on_list",
-              "costly_treatment": "elig_costly", "several_diseases": "elig_several"}
+ELIG_SLOTS = {
+    "long_term": "elig_long_term",
+    "on_list": "elig_on_list",
+    "costly_treatment": "elig_costly",
+    "several_diseases": "elig_several",
+}
 
 
 def answers_from(tracker: Tracker) -> eligibility.EligibilityAnswers:
     """The answers given so far (None for a question not answered yet). A disease said in the
     conversation answers "is it on the list?" (its key is read as the list's number)."""
     disease = tracker.get_slot("ald_key") or tracker.get_slot("disease_name")
-    return eligibility.EligibilityAnswers(long_term=optional_bool(tracker, "elig_long_term"),
-                                          on_list=optional_bool(tracker, "elig_on_list"),
-                                          costly_treatment=optional_bool(tracker, "elig_costly"),
-                                          several_diseases=optional_bool(tracker, "elig_several"),
-                                          disease=str(disease) if disease else None)
+    return eligibility.EligibilityAnswers(
+        long_term=optional_bool(tracker, "elig_long_term"),
+        on_list=optional_bool(tracker, "elig_on_list"),
+        costly_treatment=optional_bool(tracker, "elig_costly"),
+        several_diseases=optional_bool(tracker, "elig_several"),
+        disease=str(disease) if disease else None,
+    )
 
 
 class ValidateEligibilityForm(FormValidator):
@@ -39,20 +46,23 @@ class ValidateEligibilityForm(FormValidator):
     def name(self) -> str:
         return "validate_eligibility_form"
 
-    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[str]:
+    async def required_slots(
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[str]:
         result = eligibility.triage(answers_from(tracker))
         return [ELIG_SLOTS[m] for m in result.missing if m in ELIG_SLOTS]
 
-    def validate_elig_long_term(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[str, Any]:
+    def validate_elig_long_term(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         months = None if isinstance(value, bool) else answers.duration_months(str(value or ""))
         if months is not None:  # "des années", "au moins 8 mois", "quelques semaines"
             return self.accept("elig_long_term", months >= LONG_TERM_MONTHS)
         return self.yes_no_slot("elig_long_term", value, dispatcher, tracker)
 
-    def validate_elig_on_list(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[str, Any]:
+    def validate_elig_on_list(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         answer = yes_no(tracker, value)
         if answer is None:  # a disease name instead of yes/no
             match = ald_list.lookup_disease(str(value or ""))
@@ -62,12 +72,14 @@ class ValidateEligibilityForm(FormValidator):
             return self.reject(dispatcher, tracker, "elig_on_list", "utter_yes_no_unknown")
         return self.accept("elig_on_list", answer)
 
-    def validate_elig_costly(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> Dict[str, Any]:
+    def validate_elig_costly(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self.yes_no_slot("elig_costly", value, dispatcher, tracker)
 
-    def validate_elig_several(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[str, Any]:
+    def validate_elig_several(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self.yes_no_slot("elig_several", value, dispatcher, tracker)
 
 
@@ -85,7 +97,10 @@ class ActionAnswerEligibility(FormAnswer):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         result = eligibility.triage(answers_from(tracker))
         match = remembered_match(tracker)
-        disease = (f"{match.label[0].upper()}{match.label[1:]} fait partie de la liste (n° {match.entry.number}). "
-                   if result.kind == "ald30" and match is not None and match.entry is not None else "")
+        disease = (
+            f"{match.label[0].upper()}{match.label[1:]} fait partie de la liste (n° {match.entry.number}). "
+            if result.kind == "ald30" and match is not None and match.entry is not None
+            else ""
+        )
         dispatcher.utter_message(response=f"utter_elig_{result.kind}", disease=disease)
         return []

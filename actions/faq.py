@@ -4,6 +4,7 @@ A general question often follows a statement: "ma mère a Alzheimer… il faut r
 pour le 100 %, comment ça se passe ?", "maladie de Parkinson : ALD ?" then "et le 100 % dure
 combien de temps ?". The general answer comes first; then one line that applies it to what
 the user told (the disease's duration, the renewal date), saying what it used."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -19,8 +20,15 @@ from ald import ald_list, clock, delays
 from ald.dates import format_date_fr
 
 #: FAQ topics whose answer depends on the disease's duration on the list.
-DURATION_TOPICS = {"duree_exoneration", "duree_validite", "renouvellement", "liste_ald30",
-                   "exonerante_ou_non", "definition_ald", "revision"}
+DURATION_TOPICS = {
+    "duree_exoneration",
+    "duree_validite",
+    "renouvellement",
+    "liste_ald30",
+    "exonerante_ou_non",
+    "definition_ald",
+    "revision",
+}
 #: FAQ topics whose answer depends on the end of validity of the user's protocol.
 RENEWAL_TOPICS = {"renouvellement", "duree_validite"}
 
@@ -38,14 +46,18 @@ def context_line(topic: str, tracker: Tracker) -> Optional[str]:
         end = slot_date(tracker, "valid_until")
         renewal = delays.renewal(end, clock.today())
         if renewal.status in ("ok", "soon"):
-            return (f"Pour vous : votre protocole est valable jusqu'au {format_date_fr(end)}, "
-                    f"demandez le renouvellement à votre médecin traitant avant le "
-                    f"{format_date_fr(renewal.ask_by)}.")
+            return (
+                f"Pour vous : votre protocole est valable jusqu'au {format_date_fr(end)}, "
+                f"demandez le renouvellement à votre médecin traitant avant le "
+                f"{format_date_fr(renewal.ask_by)}."
+            )
     match = remembered_match(tracker)
     if topic in DURATION_TOPICS and match is not None and match.entry is not None:
-        return (f"Pour {match.label} dont vous m'avez parlé (ALD n° {match.entry.number}), "
-                f"la première prise en charge à 100 % dure en général "
-                f"{ald_list.duration_text_fr(match)}.")
+        return (
+            f"Pour {match.label} dont vous m'avez parlé (ALD n° {match.entry.number}), "
+            f"la première prise en charge à 100 % dure en général "
+            f"{ald_list.duration_text_fr(match)}."
+        )
     return None
 
 
@@ -55,8 +67,9 @@ class ActionFaq(Action):
     def name(self) -> str:
         return "action_faq"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         topic = topic_of(tracker)
         if topic is None:  # no topic picked: the fallback says so and offers the topics
             dispatcher.utter_message(response="utter_fallback_generic")

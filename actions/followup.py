@@ -10,6 +10,7 @@ The memory (actions/memory.py) has already kept what the message says. Then, in 
 4. it states another part of the situation (an ALD situation, a sick leave) → what it means,
    and the natural next questions as buttons;
 5. nothing of the above → the neutral answer of the intent (as before)."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -25,9 +26,13 @@ from actions.disease import answer_disease
 from actions.table import FORMS
 
 #: A date slot → the form whose answer it allows on its own.
-DATE_TOPICS = {"sent_date": "decision_form", "valid_until": "renewal_form",
-               "derog_start": "derogatory_form", "agreement_date": "exoneration_form",
-               "request_date": "retroactive_form"}
+DATE_TOPICS = {
+    "sent_date": "decision_form",
+    "valid_until": "renewal_form",
+    "derog_start": "derogatory_form",
+    "agreement_date": "exoneration_form",
+    "request_date": "retroactive_form",
+}
 #: The neutral answers of the intents routed here, when the message says nothing new.
 NEUTRAL = {"affirm": "utter_affirm", "deny": "utter_deny", "inform": "utter_inform_without_context"}
 
@@ -46,8 +51,9 @@ class ActionContext(Action):
     def name(self) -> str:
         return "action_context"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         changed = {k for k, v in slots_set_now(tracker).items() if v is not None}
         last = tracker.get_slot(LAST_TOPIC)
         if last in FORMS and changed & set(FORMS[last].slots):

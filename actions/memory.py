@@ -11,6 +11,7 @@ What is read (ald.context, ald.answers, ald.ald_list, ald.coverage):
 - the ALD situation, the care asked about, whether it is linked to the ALD and in the protocol;
 - the duration of care (→ `elig_long_term`) and a sick leave.
 Inside a form, the slot being asked is left to the form's own mappings and validator."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -26,8 +27,16 @@ from ald import answers, clock, context, coverage, dates
 from ald.ald_list import AldMatch, lookup_disease
 
 #: Intents after which a disease named in the whole text (not only as an entity) is kept.
-DISEASE_INTENTS = {"ask_disease_ald", "check_eligibility", "ask_exoneration_end", "inform",
-                   "ask_renewal_date", "faq", "affirm", "deny"}
+DISEASE_INTENTS = {
+    "ask_disease_ald",
+    "check_eligibility",
+    "ask_exoneration_end",
+    "inform",
+    "ask_renewal_date",
+    "faq",
+    "affirm",
+    "deny",
+}
 #: Intents after which a care named in the text is kept (the coverage questions).
 CARE_INTENTS = {"ask_coverage", "inform", "deny"}
 #: Slots a correction or a new value may change after an answer, per answered form.
@@ -102,8 +111,9 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         if status:
             found["ald_status"] = status
 
-    if asked != "care_kind" and (intent in CARE_INTENTS or active == "coverage_form"
-                                 or last == "coverage_form"):
+    if asked != "care_kind" and (
+        intent in CARE_INTENTS or active == "coverage_form" or last == "coverage_form"
+    ):
         care = None
         for value in entity_values(tracker, "care_kind"):
             care = coverage.care_kind_from_text(value)
@@ -121,7 +131,9 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
     if facts.linked_to_ald is not None and asked != "linked_to_ald":
         found["linked_to_ald"] = facts.linked_to_ald
 
-    if asked != "elig_long_term" and (intent in ("check_eligibility", "inform") or active == "eligibility_form"):
+    if asked != "elig_long_term" and (
+        intent in ("check_eligibility", "inform") or active == "eligibility_form"
+    ):
         months = answers.duration_months(text)
         if months is not None:
             found["elig_long_term"] = months >= LONG_TERM_MONTHS
@@ -137,9 +149,10 @@ class ActionRemember(Action):
     def name(self) -> str:
         return "action_remember"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         known = set((domain.get("slots") or {}).keys())
-        return [SlotSet(slot, value) for slot, value in remembered(tracker).items()
-                if not known or slot in known]
-
+        return [
+            SlotSet(slot, value) for slot, value in remembered(tracker).items() if not known or slot in known
+        ]

@@ -3,6 +3,7 @@
 The table says, for each form, which slots it asks and how each is read (a date's `prefer` /
 `must_be`), and for the single-date forms which ald rule answers and with which response.
 A malformed row fails at import, so the action server does not start with a broken table."""
+
 from __future__ import annotations
 
 import importlib
@@ -74,18 +75,32 @@ def _slot(form: str, name: str, row: Dict[str, Any]) -> SlotSpec:
         return SlotSpec(name=name, kind=kind, entity=row.get("entity"))
     prefer, must_be = row.get("prefer"), row.get("must_be")
     if prefer not in PREFER or must_be not in MUST_BE:
-        raise ValueError(f"{FORMS_FILE.name}: {form}.{name}: prefer must be one of {PREFER}, "
-                         f"must_be one of {MUST_BE} (got {prefer!r}, {must_be!r})")
-    return SlotSpec(name=name, kind=kind, entity=row.get("entity"),
-                    prefer=cast(Prefer, prefer), must_be=cast(MustBe, must_be))
+        raise ValueError(
+            f"{FORMS_FILE.name}: {form}.{name}: prefer must be one of {PREFER}, "
+            f"must_be one of {MUST_BE} (got {prefer!r}, {must_be!r})"
+        )
+    return SlotSpec(
+        name=name,
+        kind=kind,
+        entity=row.get("entity"),
+        prefer=cast(Prefer, prefer),
+        must_be=cast(MustBe, must_be),
+    )
 
 
 def _form(name: str, row: Dict[str, Any]) -> FormSpec:
     slots = {slot: _slot(name, slot, spec or {}) for slot, spec in (row.get("slots") or {}).items()}
     if not slots or not row.get("answer"):
         raise ValueError(f"{FORMS_FILE.name}: {name} needs slots and an answer action")
-    return FormSpec(name=name, intent=str(row.get("intent", "")), answer=str(row["answer"]), slots=slots,
-                    rule=row.get("rule"), response=row.get("response"), date_name=row.get("date_name"))
+    return FormSpec(
+        name=name,
+        intent=str(row.get("intent", "")),
+        answer=str(row["answer"]),
+        slots=slots,
+        rule=row.get("rule"),
+        response=row.get("response"),
+        date_name=row.get("date_name"),
+    )
 
 
 def load_forms(path: Path = FORMS_FILE) -> Dict[str, FormSpec]:
@@ -95,7 +110,7 @@ def load_forms(path: Path = FORMS_FILE) -> Dict[str, FormSpec]:
 
 
 def resolve_rule(dotted: str) -> Rule:
-    """"delays.decision_delays" → the function ald.delays.decision_delays."""
+    """ "delays.decision_delays" → the function ald.delays.decision_delays."""
     module, _, function = dotted.rpartition(".")
     rule = getattr(importlib.import_module(f"ald.{module}"), function, None) if module else None
     if not callable(rule):
@@ -110,8 +125,13 @@ def date_form(form: FormSpec) -> DateForm:
         raise ValueError(f"{FORMS_FILE.name}: {form.name}: a `rule` needs exactly one slot, a date")
     if not form.response or not form.date_name:
         raise ValueError(f"{FORMS_FILE.name}: {form.name}: a `rule` needs `response` and `date_name`")
-    return DateForm(form=form, slot=dates[0], rule=resolve_rule(form.rule), response=form.response,
-                    date_name=form.date_name)
+    return DateForm(
+        form=form,
+        slot=dates[0],
+        rule=resolve_rule(form.rule),
+        response=form.response,
+        date_name=form.date_name,
+    )
 
 
 FORMS: Dict[str, FormSpec] = load_forms()
@@ -128,4 +148,3 @@ def slot_spec(form: str, slot: str) -> SlotSpec:
         return FORMS[form].slots[slot]
     except KeyError:
         raise KeyError(f"{FORMS_FILE.name} has no slot {slot!r} in form {form!r}") from None
-

@@ -16,6 +16,7 @@ write for each of them in content/vocabulary.yml (section diseases, ald.vocabula
 Whether a given patient meets the medical criteria is for the médecin conseil: a match is
 never a decision.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -132,11 +133,20 @@ def _entry(item: Dict[str, Any]) -> AldEntry:
     note = item.get("renewal_note", "renewable")
     if note not in get_args(RenewalNote):
         raise ValueError(f"content/ald_list.yml, {where}: unknown renewal_note {note!r}")
-    variants = tuple(AldVariant(_field(v, "key", str, where), _field(v, "label", str, where),
-                                _field(v, "years", int, where)) for v in item.get("variants") or ())
-    return AldEntry(_field(item, "number", int, where), _field(item, "name", str, where),
-                    _field(item, "label", str, where), _field(item, "years", int, where),
-                    variants, cast(RenewalNote, note))
+    variants = tuple(
+        AldVariant(
+            _field(v, "key", str, where), _field(v, "label", str, where), _field(v, "years", int, where)
+        )
+        for v in item.get("variants") or ()
+    )
+    return AldEntry(
+        _field(item, "number", int, where),
+        _field(item, "name", str, where),
+        _field(item, "label", str, where),
+        _field(item, "years", int, where),
+        variants,
+        cast(RenewalNote, note),
+    )
 
 
 #: The list, in order (n° 12 removed). Source: FACTS.md, 'The ALD 30 list' (annexe D160-4).
@@ -144,10 +154,15 @@ ALD30: Tuple[AldEntry, ...] = tuple(_entry(item) for item in _DATA["list"])
 
 #: n° 12, removed in 2011. Source: FACTS.md, 'The ALD 30 list' (décret 2011-726).
 REMOVED: Tuple[RemovedEntry, ...] = tuple(
-    RemovedEntry(_field(r, "number", int, "removed"), _field(r, "name", str, "removed"),
-                 _field(r, "removed_in", int, "removed"), _field(r, "legal_ref", str, "removed"),
-                 _field(r, "label", str, "removed"))
-    for r in _DATA["removed"])
+    RemovedEntry(
+        _field(r, "number", int, "removed"),
+        _field(r, "name", str, "removed"),
+        _field(r, "removed_in", int, "removed"),
+        _field(r, "legal_ref", str, "removed"),
+        _field(r, "label", str, "removed"),
+    )
+    for r in _DATA["removed"]
+)
 
 _BY_NUMBER: Dict[int, AldEntry] = {e.number: e for e in ALD30}
 _VARIANTS: Dict[str, Tuple[AldEntry, AldVariant]] = {v.key: (e, v) for e in ALD30 for v in e.variants}
@@ -156,7 +171,8 @@ _REMOVED: Dict[str, RemovedEntry] = {str(r.number): r for r in REMOVED}
 #: Common diseases NOT on the list: code → (French label, hint code or "").
 NOT_ON_LIST: Dict[str, Tuple[str, str]] = {
     _field(d, "code", str, "not_on_list"): (_field(d, "label", str, "not_on_list"), str(d.get("hint") or ""))
-    for d in _DATA["not_on_list"]}
+    for d in _DATA["not_on_list"]
+}
 
 
 # --------------------------------------------------------------------------- the look-up
@@ -249,8 +265,9 @@ def _check_vocabulary() -> None:
         try:
             _match_code(code)
         except KeyError:
-            raise ValueError(f"content/vocabulary.yml, diseases: {code!r} is not a key of "
-                             "content/ald_list.yml") from None
+            raise ValueError(
+                f"content/vocabulary.yml, diseases: {code!r} is not a key of " "content/ald_list.yml"
+            ) from None
 
 
 _check_vocabulary()

@@ -3,6 +3,7 @@ unsure, and durations of care ("toute ma vie", "au moins 8 mois", "quelques sema
 
 Patients answer in their own words, often with a hedge ("oui je crois", "pas vraiment") or a
 doubt ("je sais pas"): a doubt is a reading of its own (the bot then helps), never a no."""
+
 from __future__ import annotations
 
 import re
@@ -40,14 +41,18 @@ _NO_RE = re.compile(rf"^{_LEADING_FILLERS}(?:{_NO})(?:\s+(?:{_NO}|merci|madame|m
 _UNSURE_RE = re.compile(rf"(?:^|\s)(?:{_UNSURE})(?:\s|$)")
 # An answer that starts with yes or no and goes on ("oui bien sûr, c'est pour mon diabète",
 # "non c'est pour une entorse") keeps that first word's meaning.
-_STARTS_YES = re.compile(r"^(?:oui+|ouai+s?|yes|bien sur|tout a fait|exactement|absolument|"
-                         r"evidemment|effectivement|en effet)\b")
-_STARTS_NO = re.compile(r"^(?:non+|nan|pas du tout|absolument pas|surtout pas|jamais|"
-                        r"pas vraiment|rien a voir|aucun rapport)\b")
+_STARTS_YES = re.compile(
+    r"^(?:oui+|ouai+s?|yes|bien sur|tout a fait|exactement|absolument|"
+    r"evidemment|effectivement|en effet)\b"
+)
+_STARTS_NO = re.compile(
+    r"^(?:non+|nan|pas du tout|absolument pas|surtout pas|jamais|"
+    r"pas vraiment|rien a voir|aucun rapport)\b"
+)
 
 
 def read_yes_no(text: str) -> Optional[Reading]:
-    """"yes", "no", "unsure" (the user does not know), or None when the text is not an answer
+    """ "yes", "no", "unsure" (the user does not know), or None when the text is not an answer
     to a yes/no question."""
     folded = words(text)
     if not folded:
@@ -76,11 +81,37 @@ def yes_no_from_text(text: str) -> Optional[bool]:
 #: "Toute la vie": more than any duration the rules compare with.
 LIFELONG_MONTHS = 1200
 
-_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
-            "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15,
-            "vingt": 20, "trente": 30}
-_UNIT_MONTHS = {"jour": 1 / 30, "jours": 1 / 30, "j": 1 / 30, "semaine": 0.25, "semaines": 0.25,
-                "sem": 0.25, "mois": 1.0, "an": 12.0, "ans": 12.0, "annee": 12.0, "annees": 12.0}
+_NUMBERS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+}
+_UNIT_MONTHS = {
+    "jour": 1 / 30,
+    "jours": 1 / 30,
+    "j": 1 / 30,
+    "semaine": 0.25,
+    "semaines": 0.25,
+    "sem": 0.25,
+    "mois": 1.0,
+    "an": 12.0,
+    "ans": 12.0,
+    "annee": 12.0,
+    "annees": 12.0,
+}
 _AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
 _DURATION_RE = re.compile(rf"\b{_AMOUNT}\s*(jours?|j|semaines?|sem|mois|ans?|annees?)\b")
 _BARE_UNIT_RE = re.compile(r"\b(?:des|plusieurs|de nombreuses|quelques) (annees|ans|mois|semaines|jours)\b")
@@ -88,9 +119,12 @@ _LIFELONG_RE = re.compile(
     r"\b(?:toute (?:ma|sa|la|leur|votre) vie|a vie|pour la vie|pour toujours|toujours|"
     r"definitivement|a jamais|jusqu'a la fin|chronique|incurable|ne se guerit pas|"
     r"on ne guerit pas|longtemps|tres longtemps|indefiniment|sans fin|a long terme|"
-    r"de longue duree|permanent|permanente|a perpetuite)\b")
-_SHORT_RE = re.compile(r"\b(?:pas longtemps|peu de temps|quelques jours|court|courte|"
-                       r"temporaire|passager|passagere|juste un moment)\b")
+    r"de longue duree|permanent|permanente|a perpetuite)\b"
+)
+_SHORT_RE = re.compile(
+    r"\b(?:pas longtemps|peu de temps|quelques jours|court|courte|"
+    r"temporaire|passager|passagere|juste un moment)\b"
+)
 
 
 def duration_months(text: str) -> Optional[float]:
@@ -114,7 +148,7 @@ def duration_months(text: str) -> Optional[float]:
     return None
 
 
-def _amount(match: "re.Match[str]") -> float:
+def _amount(match: re.Match[str]) -> float:
     raw, unit = match.group(1), match.group(2)
     number = _NUMBERS.get(raw)
     value = float(number) if number is not None else float(raw.replace(",", "."))

@@ -1,5 +1,6 @@
 """The one clock of the assistant: "today" and "now" in Europe/Paris, pinned by ALD_TODAY /
 ALD_NOW (ISO) for demos and tests."""
+
 from __future__ import annotations
 
 import os

@@ -1,8 +1,9 @@
 """The content folder (figures, phrases, topics, safety signals, vocabulary) and one cached
 YAML reader for it."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict, Union
 
@@ -16,7 +17,7 @@ def content_file(name: str) -> Path:
     return CONTENT_DIR / name
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: str) -> Dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}

@@ -8,6 +8,7 @@ words around it ("envoyé le…", "valable jusqu'au…"); a date with no such wo
 question being asked (`Facts.loose_dates`).
 
 Pure Python: the callers decide what to keep (see actions/memory.py)."""
+
 from __future__ import annotations
 
 import re
@@ -25,64 +26,116 @@ Relative = Literal["mere", "pere", "enfant", "conjoint", "proche"]
 # Checked in this order: the more specific cues first.
 _ROLE_CUES: Tuple[Tuple[DateRole, str], ...] = (
     ("derog_start", r"derogatoire|d[ée]rogation|(?:sorti|sortie) de l'hopital|a l'hopital|aux urgences"),
-    ("valid_until", r"jusqu'(?:au|a|en)|valable|valid|expire|expiration|s'arrete|arrete|se termine|"
-                    r"termine|fini[rt]?|prend fin|fin (?:de|du|le)|echeance|echu|arrive a (?:terme|echeance)|"
-                    r"s'acheve|se finit|va jusqu"),
-    ("agreement_date", r"accord|accepte|acceptee|accepte|reconnu|reconnue|notifi|obtenu|obtenue|"
-                       r"valide par|donne(?:e)? le 100|ouvert|ouverte|(?:a|au) 100 ?% depuis|"
-                       r"en ald depuis|recu (?:la|une) reponse|repondu"),
+    (
+        "valid_until",
+        r"jusqu'(?:au|a|en)|valable|valid|expire|expiration|s'arrete|arrete|se termine|"
+        r"termine|fini[rt]?|prend fin|fin (?:de|du|le)|echeance|echu|arrive a (?:terme|echeance)|"
+        r"s'acheve|se finit|va jusqu",
+    ),
+    (
+        "agreement_date",
+        r"accord|accepte|acceptee|accepte|reconnu|reconnue|notifi|obtenu|obtenue|"
+        r"valide par|donne(?:e)? le 100|ouvert|ouverte|(?:a|au) 100 ?% depuis|"
+        r"en ald depuis|recu (?:la|une) reponse|repondu",
+    ),
     ("request_date", r"demande|demandee|fait la demande|depose|deposee"),
-    ("sent_date", r"envoy|parti|partie|post[ée]|expedi|transmis|transmise|fait (?:le|mon) protocole|"
-                  r"rempli|remplie|signe|signee|a fait le papier|fait le papier|redige|redigee"),
+    (
+        "sent_date",
+        r"envoy|parti|partie|post[ée]|expedi|transmis|transmise|fait (?:le|mon) protocole|"
+        r"rempli|remplie|signe|signee|a fait le papier|fait le papier|redige|redigee",
+    ),
 )
 _ROLE_RES = tuple((role, re.compile(rf"(?:{cue})[a-z' ]{{0,30}}$")) for role, cue in _ROLE_CUES)
 _PREFER: Dict[DateRole, dates.Prefer] = {
-    "sent_date": "past", "valid_until": "future", "agreement_date": "past",
-    "derog_start": "past", "request_date": "past"}
+    "sent_date": "past",
+    "valid_until": "future",
+    "agreement_date": "past",
+    "derog_start": "past",
+    "request_date": "past",
+}
 
 # Strict ALD situations stated in a sentence ("je suis en ALD", "à 100 %"): a bare "oui" or
 # "non" only answers the bot's question (coverage.ald_status_from_text), never here.
-_STATUS_RES: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
-    ("non_exonerante", re.compile(r"\bald non[- ]?exo\w*|\bnon[- ]?exoner\w*|\bpas exoner\w*|"
-                                  r"\bald (?:qui n'est )?pas (?:a|au) 100|\bsans (?:le )?100 ?%")),
-    ("aucune", re.compile(r"\b(?:pas|plus|jamais ete) en ald\b|\bpas d'ald\b|\bn'ai pas (?:l'|d')ald\b|"
-                          r"\bpas (?:reconnu|reconnue) en ald|\bne suis pas (?:a|au) 100|\bpas (?:a|au) 100 ?%")),
-    ("exonerante", re.compile(r"\bald exo\w*|\bexoner\w*|\b(?:suis|est|etre|mis|mise|passe|passee) "
-                              r"(?:en|a|au) (?:ald|100)|\b(?:a|au) 100 ?%|\bprise? en charge (?:a|au) 100|"
-                              r"\b(?:en|mon|son|ma|une) ald (?:pour|depuis|a 100)|\bj'ai (?:l'|une )ald\b|"
-                              r"\bmon 100 ?%|\bson 100 ?%|\breconnue? en ald")),
+_STATUS_RES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
+    (
+        "non_exonerante",
+        re.compile(
+            r"\bald non[- ]?exo\w*|\bnon[- ]?exoner\w*|\bpas exoner\w*|"
+            r"\bald (?:qui n'est )?pas (?:a|au) 100|\bsans (?:le )?100 ?%"
+        ),
+    ),
+    (
+        "aucune",
+        re.compile(
+            r"\b(?:pas|plus|jamais ete) en ald\b|\bpas d'ald\b|\bn'ai pas (?:l'|d')ald\b|"
+            r"\bpas (?:reconnu|reconnue) en ald|\bne suis pas (?:a|au) 100|\bpas (?:a|au) 100 ?%"
+        ),
+    ),
+    (
+        "exonerante",
+        re.compile(
+            r"\bald exo\w*|\bexoner\w*|\b(?:suis|est|etre|mis|mise|passe|passee) "
+            r"(?:en|a|au) (?:ald|100)|\b(?:a|au) 100 ?%|\bprise? en charge (?:a|au) 100|"
+            r"\b(?:en|mon|son|ma|une) ald (?:pour|depuis|a 100)|\bj'ai (?:l'|une )ald\b|"
+            r"\bmon 100 ?%|\bson 100 ?%|\breconnue? en ald"
+        ),
+    ),
 )
-_IN_PROTOCOL_NO = re.compile(r"\b(?:pas|plus|jamais) (?:prevue?s?|inscrite?s?|notee?s?|marquee?s?|ecrite?s?|mise?s?) "
-                             r"(?:au|dans|sur) (?:le |mon |son |ce )?protocole|\bhors (?:du )?protocole|"
-                             r"\bpas dans (?:le |mon |son )?protocole|\bpas sur (?:le |mon |son )?protocole")
-_IN_PROTOCOL_YES = re.compile(r"\b(?:prevue?s?|inscrite?s?|notee?s?|marquee?s?|ecrite?s?|mise?s?|figure|"
-                              r"indiquee?s?|listee?s?) (?:au|dans|sur) (?:le |mon |son |ce |leur )?protocole|"
-                              r"\bdans (?:le |mon |son )?protocole\b|\bsur (?:le |mon |son )?protocole\b|"
-                              r"\bau protocole\b")
-_LINKED_NO = re.compile(r"\b(?:pas|rien a voir avec|aucun rapport avec|sans rapport avec) (?:lie|liee|liees?|en lien)?"
-                        r"\s?(?:a|avec)? ?(?:mon|ma|mes|son|sa) (?:ald|maladie)\b|\bpas lie|\bpas liee|"
-                        r"\brien a voir|\baucun rapport|\bsans rapport|\bautre chose que (?:mon|ma) (?:ald|maladie)|"
-                        r"\b(?:entorse|rhume|grippe|carie|angine|gastro|fracture|foulure|bronchite|otite|"
-                        r"cystite|conjonctivite|verrue|accident de (?:ski|sport|voiture))\b")
-_LINKED_YES = re.compile(r"\b(?:lie|liee|lies|liees|en lien) (?:a|avec) (?:mon|ma|mes|son|sa|cette|l') ?(?:ald|maladie)|"
-                         r"\bpour (?:mon|ma|son|sa) (?:ald|maladie)\b|\ba cause de (?:mon|ma|son|sa) (?:ald|maladie)|"
-                         r"\bdans le cadre de (?:mon|ma|son|sa|l') ?(?:ald|maladie)")
-_SICK_LEAVE = re.compile(r"\barret (?:de travail|maladie|longue? duree)|\ben arret\b|\barrete depuis\b|"
-                         r"\bindemnites journalieres\b|\bij\b")
-_RELATIVES: Tuple[Tuple[Relative, "re.Pattern[str]"], ...] = (
+_IN_PROTOCOL_NO = re.compile(
+    r"\b(?:pas|plus|jamais) (?:prevue?s?|inscrite?s?|notee?s?|marquee?s?|ecrite?s?|mise?s?) "
+    r"(?:au|dans|sur) (?:le |mon |son |ce )?protocole|\bhors (?:du )?protocole|"
+    r"\bpas dans (?:le |mon |son )?protocole|\bpas sur (?:le |mon |son )?protocole"
+)
+_IN_PROTOCOL_YES = re.compile(
+    r"\b(?:prevue?s?|inscrite?s?|notee?s?|marquee?s?|ecrite?s?|mise?s?|figure|"
+    r"indiquee?s?|listee?s?) (?:au|dans|sur) (?:le |mon |son |ce |leur )?protocole|"
+    r"\bdans (?:le |mon |son )?protocole\b|\bsur (?:le |mon |son )?protocole\b|"
+    r"\bau protocole\b"
+)
+_LINKED_NO = re.compile(
+    r"\b(?:pas|rien a voir avec|aucun rapport avec|sans rapport avec) (?:lie|liee|liees?|en lien)?"
+    r"\s?(?:a|avec)? ?(?:mon|ma|mes|son|sa) (?:ald|maladie)\b|\bpas lie|\bpas liee|"
+    r"\brien a voir|\baucun rapport|\bsans rapport|\bautre chose que (?:mon|ma) (?:ald|maladie)|"
+    r"\b(?:entorse|rhume|grippe|carie|angine|gastro|fracture|foulure|bronchite|otite|"
+    r"cystite|conjonctivite|verrue|accident de (?:ski|sport|voiture))\b"
+)
+_LINKED_YES = re.compile(
+    r"\b(?:lie|liee|lies|liees|en lien) (?:a|avec) (?:mon|ma|mes|son|sa|cette|l') ?(?:ald|maladie)|"
+    r"\bpour (?:mon|ma|son|sa) (?:ald|maladie)\b|\ba cause de (?:mon|ma|son|sa) (?:ald|maladie)|"
+    r"\bdans le cadre de (?:mon|ma|son|sa|l') ?(?:ald|maladie)"
+)
+_SICK_LEAVE = re.compile(
+    r"\barret (?:de travail|maladie|longue? duree)|\ben arret\b|\barrete depuis\b|"
+    r"\bindemnites journalieres\b|\bij\b"
+)
+_RELATIVES: Tuple[Tuple[Relative, re.Pattern[str]], ...] = (
     ("mere", re.compile(r"\b(?:ma|sa|notre) (?:mere|maman|mamie|grand[- ]mere|belle[- ]mere)\b|\bmaman\b")),
     ("pere", re.compile(r"\b(?:mon|son|notre) (?:pere|papa|papy|grand[- ]pere|beau[- ]pere)\b|\bpapa\b")),
-    ("enfant", re.compile(r"\b(?:mon|ma|notre|son|sa) (?:fils|fille|enfant|bebe|petite?[- ]fils|petite?[- ]fille|ado)\b|"
-                          r"\bmes enfants\b")),
-    ("conjoint", re.compile(r"\b(?:mon|ma) (?:mari|femme|epouse|epoux|conjoint|conjointe|compagne|compagnon|"
-                            r"copain|copine)\b")),
-    ("proche", re.compile(r"\b(?:mon|ma) (?:frere|soeur|oncle|tante|cousin|cousine|voisin|voisine|ami|amie)\b")),
+    (
+        "enfant",
+        re.compile(
+            r"\b(?:mon|ma|notre|son|sa) (?:fils|fille|enfant|bebe|petite?[- ]fils|petite?[- ]fille|ado)\b|"
+            r"\bmes enfants\b"
+        ),
+    ),
+    (
+        "conjoint",
+        re.compile(
+            r"\b(?:mon|ma) (?:mari|femme|epouse|epoux|conjoint|conjointe|compagne|compagnon|"
+            r"copain|copine)\b"
+        ),
+    ),
+    (
+        "proche",
+        re.compile(r"\b(?:mon|ma) (?:frere|soeur|oncle|tante|cousin|cousine|voisin|voisine|ami|amie)\b"),
+    ),
 )
 _CORRECTION = re.compile(
     r"^(?:non+|nan)\b[ ,.!]*(?:c'(?:est|etait)|plutot|en fait|pardon|je|le|la|l'|il|elle)|"
     r"\b(?:pardon|je me suis trompee?|je me trompe|erreur|en fait|plutot|correction|je voulais dire|"
     r"je rectifie|rectification|oups|autant pour moi|au temps pour moi|pas le .{1,20} mais|"
-    r"c'etait le|c'est le .{1,20} pas|excusez[- ]moi|desole)\b")
+    r"c'etait le|c'est le .{1,20} pas|excusez[- ]moi|desole)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -103,9 +156,16 @@ class Facts:
     correction: bool = False
 
     def is_empty(self) -> bool:
-        return not (self.dates or self.loose_dates or self.bad_dates or self.ald_status
-                    or self.in_protocol is not None or self.linked_to_ald is not None
-                    or self.sick_leave or self.relative)
+        return not (
+            self.dates
+            or self.loose_dates
+            or self.bad_dates
+            or self.ald_status
+            or self.in_protocol is not None
+            or self.linked_to_ald is not None
+            or self.sick_leave
+            or self.relative
+        )
 
 
 def date_role(folded_before: str) -> Optional[DateRole]:
@@ -117,15 +177,16 @@ def date_role(folded_before: str) -> Optional[DateRole]:
     return None
 
 
-def read_dates(text: str, today: date) -> Tuple[Dict[DateRole, date], List[str],
-                                                 List[Tuple[Optional[DateRole], str, str]]]:
+def read_dates(
+    text: str, today: date
+) -> Tuple[Dict[DateRole, date], List[str], List[Tuple[Optional[DateRole], str, str]]]:
     """The dates of a message: (with a role, without one, unreadable)."""
     folded = fold(text)
     roles: Dict[DateRole, date] = {}
     loose: List[str] = []
     bad: List[Tuple[Optional[DateRole], str, str]] = []
     for span in dates.find_dates(text):
-        role = date_role(folded[max(0, span.start - 60):span.start])
+        role = date_role(folded[max(0, span.start - 60) : span.start])
         if role is None:
             loose.append(span.text)
             continue
@@ -147,7 +208,7 @@ def ald_status_in(text: str) -> Optional[str]:
     return None
 
 
-def _first(patterns: Tuple[Tuple[Relative, "re.Pattern[str]"], ...], folded: str) -> Optional[Relative]:
+def _first(patterns: Tuple[Tuple[Relative, re.Pattern[str]], ...], folded: str) -> Optional[Relative]:
     best: Optional[Tuple[int, Relative]] = None
     for code, pattern in patterns:
         found = pattern.search(folded)
@@ -175,13 +236,21 @@ def read_context(text: str, today: date) -> Facts:
     elif in_protocol:
         linked = True  # the protocol lists only the care of the ALD
     return Facts(
-        dates=roles, loose_dates=tuple(loose), bad_dates=tuple(bad),
-        ald_status=ald_status_in(folded), in_protocol=in_protocol, linked_to_ald=linked,
+        dates=roles,
+        loose_dates=tuple(loose),
+        bad_dates=tuple(bad),
+        ald_status=ald_status_in(folded),
+        in_protocol=in_protocol,
+        linked_to_ald=linked,
         sick_leave=True if _SICK_LEAVE.search(folded) else None,
-        relative=_first(_RELATIVES, folded), correction=bool(_CORRECTION.search(folded)))
+        relative=_first(_RELATIVES, folded),
+        correction=bool(_CORRECTION.search(folded)),
+    )
 
 
 def _care_context(folded: str) -> bool:
-    """"Prévu au protocole" speaks of a care only when the protocol is not itself the subject
+    """ "Prévu au protocole" speaks of a care only when the protocol is not itself the subject
     ("mon protocole est parti…")."""
-    return not re.search(r"\b(?:mon|le|son|ce) protocole (?:est|a ete|etait) (?:parti|envoye|valable|fini)", folded)
+    return not re.search(
+        r"\b(?:mon|le|son|ce) protocole (?:est|a ete|etait) (?:parti|envoye|valable|fini)", folded
+    )

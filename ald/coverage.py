@@ -27,6 +27,7 @@ Rules, in order:
    franchises, dépassements, forfait journalier, above the base tariff): ALD patients pay them
    too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,10 +37,23 @@ from ald import vocabulary
 from ald.text import words
 
 CareKind = Literal[
-    "consultation_generaliste", "consultation_specialiste", "medicament", "biologie", "imagerie",
-    "soins_infirmiers", "kine", "transport", "dispositif_medical", "hospitalisation",
-    "forfait_journalier", "depassement_honoraires", "medecine_douce", "dentaire", "optique",
-    "cure_thermale", "psychologue",
+    "consultation_generaliste",
+    "consultation_specialiste",
+    "medicament",
+    "biologie",
+    "imagerie",
+    "soins_infirmiers",
+    "kine",
+    "transport",
+    "dispositif_medical",
+    "hospitalisation",
+    "forfait_journalier",
+    "depassement_honoraires",
+    "medecine_douce",
+    "dentaire",
+    "optique",
+    "cure_thermale",
+    "psychologue",
 ]
 CARE_KINDS: Tuple[str, ...] = get_args(CareKind)
 
@@ -169,8 +183,9 @@ def _non_exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[
         if s.linked_to_ald is False:
             return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", "not_linked_to_ald"), pays)
         if care == "transport":
-            return CoverageVerdict(care, "transport_rate", ("ald_non_exonerante", "transport_conditions"),
-                                   pays)
+            return CoverageVerdict(
+                care, "transport_rate", ("ald_non_exonerante", "transport_conditions"), pays
+            )
         return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", "thermal_cure_linked"), pays)
     return CoverageVerdict(care, "usual_rates", ("ald_non_exonerante", *extra), pays)
 
@@ -183,12 +198,15 @@ def _exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[str]
     if s.linked_to_ald is False:
         return CoverageVerdict(care, "usual_rates", ("not_linked_to_ald", *dental, *extra), pays)
     if s.in_protocol is False:
-        return CoverageVerdict(care, "usual_rates",
-                               ("not_in_protocol", "outside_list_needs_agreement", *dental, *extra), pays)
+        return CoverageVerdict(
+            care, "usual_rates", ("not_in_protocol", "outside_list_needs_agreement", *dental, *extra), pays
+        )
     if s.ticked_by_conseil is True:
         return CoverageVerdict(care, "usual_rates", ("ticked_by_conseil", *dental, *extra), pays)
     asked: Tuple[Tuple[SituationField, Optional[bool]], ...] = (
-        ("linked_to_ald", s.linked_to_ald), ("in_protocol", s.in_protocol))
+        ("linked_to_ald", s.linked_to_ald),
+        ("in_protocol", s.in_protocol),
+    )
     missing = tuple(f for f, v in asked if v is None)
     if missing:
         return CoverageVerdict(care, "need_more_info", dental, pays, missing)

@@ -14,6 +14,7 @@ Users type on a phone, often without accents or capitals: "10 fevrier", "le 1er 
 
 The clock is ald.clock; every function here takes `today`.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -60,13 +61,13 @@ def add_years_clamped(d: date, years: int) -> date:
 
 
 def format_date_fr(d: date) -> str:
-    """"9 février 2026", "1er avril 2026" (Babel fr_FR, plus the French "1er" rule)."""
+    """ "9 février 2026", "1er avril 2026" (Babel fr_FR, plus the French "1er" rule)."""
     text = format_date(d, "d MMMM y", locale="fr_FR")
     return "1er" + text[1:] if d.day == 1 else text
 
 
 def format_day_month_fr(d: date, with_weekday: bool = False) -> str:
-    """"30 novembre", "lundi 30 novembre", "mardi 1er décembre" (no year)."""
+    """ "30 novembre", "lundi 30 novembre", "mardi 1er décembre" (no year)."""
     pattern = "EEEE d MMMM" if with_weekday else "d MMMM"
     text = format_date(d, pattern, locale="fr_FR")
     if d.day == 1:
@@ -77,35 +78,103 @@ def format_day_month_fr(d: date, with_weekday: bool = False) -> str:
 # --------------------------------------------------------------------------- patterns
 
 MONTHS: Dict[str, int] = {
-    "janvier": 1, "janv": 1, "janver": 1, "jan": 1,
-    "fevrier": 2, "fevier": 2, "fervier": 2, "fevr": 2, "fev": 2,
+    "janvier": 1,
+    "janv": 1,
+    "janver": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevier": 2,
+    "fervier": 2,
+    "fevr": 2,
+    "fev": 2,
     "mars": 3,
-    "avril": 4, "avr": 4,
+    "avril": 4,
+    "avr": 4,
     "mai": 5,
     "juin": 6,
-    "juillet": 7, "juil": 7,
+    "juillet": 7,
+    "juil": 7,
     "aout": 8,
-    "septembre": 9, "sept": 9,
-    "octobre": 10, "oct": 10,
-    "novembre": 11, "nov": 11,
-    "decembre": 12, "dec": 12,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
 }
 #: Full names only (used where a month appears without a day, to avoid false positives).
-FULL_MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-               "septembre", "octobre", "novembre", "decembre")
-WEEKDAYS: Dict[str, int] = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4,
-                            "samedi": 5, "dimanche": 6}
-NUMBER_WORDS: Dict[str, int] = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-    "quinze": 15, "seize": 16, "vingt": 20, "trente": 30,
+FULL_MONTHS = (
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+)
+WEEKDAYS: Dict[str, int] = {
+    "lundi": 0,
+    "mardi": 1,
+    "mercredi": 2,
+    "jeudi": 3,
+    "vendredi": 4,
+    "samedi": 5,
+    "dimanche": 6,
 }
+NUMBER_WORDS: Dict[str, int] = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "trente": 30,
+}
+
 
 def _day_words() -> Dict[str, int]:
     """Days of the month in words, keys with single spaces: "premier", "deux", "dix sept",
     "vingt et un", "trente et un" (hyphens or spaces in the text); not "un" (1 is "premier")."""
-    small = ["un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
-             "douze", "treize", "quatorze", "quinze", "seize", "dix sept", "dix huit", "dix neuf"]
+    small = [
+        "un",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "six",
+        "sept",
+        "huit",
+        "neuf",
+        "dix",
+        "onze",
+        "douze",
+        "treize",
+        "quatorze",
+        "quinze",
+        "seize",
+        "dix sept",
+        "dix huit",
+        "dix neuf",
+    ]
     words = {w: i for i, w in enumerate(small, start=1) if w != "un"}  # "un mars": a chocolate bar
     words.update({"premier": 1, "vingt": 20, "trente": 30, "vingt et un": 21, "trente et un": 31})
     for i, unit in enumerate(small[1:9], start=2):
@@ -123,37 +192,66 @@ _UNIT_RE = r"jours?|semaines?|mois|ans?|annees?"
 # A two-digit year must not be a quantity ("le 10 mars 15 jours", "le 3 mai 20 h").
 _NOT_QUANTITY = r"(?!\s*(?:ans?\b|annees?\b|h\b|h\d|heures?\b|%|€|euros?\b|jours?\b|mois\b|:|\d))"
 
-_PATTERNS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
+_PATTERNS: Tuple[Tuple[str, re.Pattern[str]], ...] = (
     # 2026-04-20, 2026/04/20
-    ("iso", re.compile(r"(?<![\d/.-])(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
-                       r"(?![\d/-]|\.\d)")),
+    (
+        "iso",
+        re.compile(
+            r"(?<![\d/.-])(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})" r"(?![\d/-]|\.\d)"
+        ),
+    ),
     # 15/12/2025, 15-12-25, 15.12.2025 (the same separator twice)
-    ("numeric", re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)"
-                           r"(?P<y>\d{4}|\d{2})(?![\d/-]|\.\d)")),
+    (
+        "numeric",
+        re.compile(
+            r"(?<![\d/.-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)"
+            r"(?P<y>\d{4}|\d{2})(?![\d/-]|\.\d)"
+        ),
+    ),
     # 15/12 (no year): the month must have two digits, so that "1/2 comprimé" is not a date...
     ("numeric_noyear", re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})/(?P<m>\d{2})(?![\d/]|\.\d)")),
     # ... or any month after "le", "du", "au": "le 5/9"
-    ("numeric_noyear", re.compile(r"(?<=(?:le|du|au) )(?<![\w'](?:le|du|au) )(?P<d>\d{1,2})/(?P<m>\d{1,2})"
-                                  r"(?![\d/]|\.\d)")),
+    (
+        "numeric_noyear",
+        re.compile(
+            r"(?<=(?:le|du|au) )(?<![\w'](?:le|du|au) )(?P<d>\d{1,2})/(?P<m>\d{1,2})" r"(?![\d/]|\.\d)"
+        ),
+    ),
     # [lundi] 10 janvier [2026] [dernier], le 1er mars, 1 er mars, premier mai
-    ("textual", re.compile(
-        rf"(?<![\w/.-])(?:(?P<wd>{_WEEKDAY_RE})\s+)?(?P<d>\d{{1,2}}|{_DAY_WORD_RE})(?:\s?er)?\s*"
-        rf"(?P<m>{_MONTH_RE})(?![a-z])(?:\.(?=\s*\d))?"  # "janv. 2026"; not a full stop
-        rf"(?:\s*,?\s*(?P<y>\d{{4}}(?!\d)|\d{{2}}(?!\d){_NOT_QUANTITY}))?"
-        rf"(?:\s+(?P<rel>dernier|prochain)\b)?")),
+    (
+        "textual",
+        re.compile(
+            rf"(?<![\w/.-])(?:(?P<wd>{_WEEKDAY_RE})\s+)?(?P<d>\d{{1,2}}|{_DAY_WORD_RE})(?:\s?er)?\s*"
+            rf"(?P<m>{_MONTH_RE})(?![a-z])(?:\.(?=\s*\d))?"  # "janv. 2026"; not a full stop
+            rf"(?:\s*,?\s*(?P<y>\d{{4}}(?!\d)|\d{{2}}(?!\d){_NOT_QUANTITY}))?"
+            rf"(?:\s+(?P<rel>dernier|prochain)\b)?"
+        ),
+    ),
     # fin mai [2027], mars 2026, mars dernier, en juin prochain (month only)
-    ("month", re.compile(
-        rf"(?<![\w-])(?:(?P<pos>fin|debut|mi)[\s-]+)?(?P<m>{_FULL_MONTH_RE})\b"
-        rf"(?:\s+(?P<y>\d{{4}})(?!\d)|\s+(?P<rel>dernier|prochain)\b)")),
+    (
+        "month",
+        re.compile(
+            rf"(?<![\w-])(?:(?P<pos>fin|debut|mi)[\s-]+)?(?P<m>{_FULL_MONTH_RE})\b"
+            rf"(?:\s+(?P<y>\d{{4}})(?!\d)|\s+(?P<rel>dernier|prochain)\b)"
+        ),
+    ),
     ("month_end", re.compile(rf"(?<![\w-])(?P<pos>fin)[\s-]+(?P<m>{_FULL_MONTH_RE})\b")),
     # il y a 10 jours, y a deux semaines, dans 3 mois
     ("ago", re.compile(rf"(?<![\w-])(?:il\s*y\s*a|y\s*a|ya)\s+(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\b")),
     ("in", re.compile(rf"(?<![\w-])dans\s+(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\b")),
     # hier, avant-hier, aujourd'hui, demain, après-demain
-    ("word", re.compile(r"(?<![\w-])(?P<w>avant[\s-]?hier|apres[\s-]?demain|aujourd\s?'?\s?hui|auj|ajd"
-                        r"|hier|demain)(?![\w-])")),
+    (
+        "word",
+        re.compile(
+            r"(?<![\w-])(?P<w>avant[\s-]?hier|apres[\s-]?demain|aujourd\s?'?\s?hui|auj|ajd"
+            r"|hier|demain)(?![\w-])"
+        ),
+    ),
     # la semaine dernière, le mois dernier, l'année dernière (and prochain/passé)
-    ("period", re.compile(r"(?<![\w-])(?P<unit>semaine|mois|annee)\s+(?P<rel>derniere?|passee?|prochaine?)\b")),
+    (
+        "period",
+        re.compile(r"(?<![\w-])(?P<unit>semaine|mois|annee)\s+(?P<rel>derniere?|passee?|prochaine?)\b"),
+    ),
     # lundi dernier, mardi prochain
     ("weekday", re.compile(rf"(?<![\w-])(?P<wd>{_WEEKDAY_RE})\s+(?P<rel>dernier|prochain)\b")),
 )
@@ -188,20 +286,19 @@ class ParsedDate:
     text: str
 
 
-def _raw_matches(folded: str) -> Iterator[Tuple[str, "re.Match[str]"]]:
+def _raw_matches(folded: str) -> Iterator[Tuple[str, re.Match[str]]]:
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(folded):
-            if kind == "numeric_noyear":
-                if not (1 <= int(m["d"]) <= 31 and 1 <= int(m["m"]) <= 12):
-                    continue
+            if kind == "numeric_noyear" and not (1 <= int(m["d"]) <= 31 and 1 <= int(m["m"]) <= 12):
+                continue
             yield kind, m
 
 
-def _matches(text: str) -> List[Tuple[str, "re.Match[str]"]]:
+def _matches(text: str) -> List[Tuple[str, re.Match[str]]]:
     """All date matches in `text`, leftmost first, the longest kept where two overlap."""
     folded = fold_same_length(text)
     found = sorted(_raw_matches(folded), key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())))
-    kept: List[Tuple[str, "re.Match[str]"]] = []
+    kept: List[Tuple[str, re.Match[str]]] = []
     end = -1
     for kind, m in found:
         if m.start() >= end:
@@ -221,7 +318,7 @@ def find_dates(text: str) -> List[DateSpan]:
     fractions ("1/2")."""
     if not text:
         return []
-    return [DateSpan(m.start(), m.end(), text[m.start():m.end()], kind) for kind, m in _matches(text)]
+    return [DateSpan(m.start(), m.end(), text[m.start() : m.end()], kind) for kind, m in _matches(text)]
 
 
 # --------------------------------------------------------------------------- reading
@@ -236,7 +333,7 @@ def _valid(y: int, m: int, d: int) -> Optional[date]:
 
 
 def _full_year(y: str, today: date) -> int:
-    """"25" → 2025; a two-digit year more than 20 years ahead is the previous century."""
+    """ "25" → 2025; a two-digit year more than 20 years ahead is the previous century."""
     if len(y) == 4:
         return int(y)
     year = 2000 + int(y)
@@ -258,8 +355,13 @@ def _yearless(d: int, m: int, today: date, prefer: Prefer) -> Optional[date]:
     return None  # pragma: no cover (a leap year always comes within 8 years)
 
 
-def _month_end(m: int, year: Optional[str], rel: Optional[str], today: date, prefer: Prefer,
-               ) -> Optional[date]:
+def _month_end(
+    m: int,
+    year: Optional[str],
+    rel: Optional[str],
+    today: date,
+    prefer: Prefer,
+) -> Optional[date]:
     """The last day of a month named without a day: "fin mai 2027" → 31 May 2027; "fin mai"
     → the latest one on or before today ("past", or "dernier") or the next one on or after
     today ("future", or "prochain")."""
@@ -277,21 +379,31 @@ def _month_end(m: int, year: Optional[str], rel: Optional[str], today: date, pre
 
 
 @lru_cache(maxsize=16)
-def _relative_parser(today: date, prefer: Prefer) -> "DateDataParser":
+def _relative_parser(today: date, prefer: Prefer) -> DateDataParser:
     """dateparser for relative expressions, one per (today, prefer): built once, reused."""
     from dateparser.date import DateDataParser
-    return DateDataParser(languages=["fr"], settings={
-        "RELATIVE_BASE": datetime(today.year, today.month, today.day),
-        "PREFER_DATES_FROM": prefer, "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False})
+
+    return DateDataParser(
+        languages=["fr"],
+        settings={
+            "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+            "PREFER_DATES_FROM": prefer,
+            "DATE_ORDER": "DMY",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
 
 
 @lru_cache(maxsize=1)
-def _strict_parser() -> "DateDataParser":
+def _strict_parser() -> DateDataParser:
     """dateparser for explicit dates in forms the patterns do not know ("janvier 10 2026",
     "11 2 2026"): day, month and year all required."""
     from dateparser.date import DateDataParser
-    return DateDataParser(languages=["fr"], settings={
-        "STRICT_PARSING": True, "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False})
+
+    return DateDataParser(
+        languages=["fr"],
+        settings={"STRICT_PARSING": True, "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False},
+    )
 
 
 def _number(n: str) -> int:
@@ -303,9 +415,14 @@ def _relative(expr: str, today: date, prefer: Prefer) -> Optional[date]:
     return data.date_obj.date() if data and data.date_obj else None
 
 
-def _interpret(kind: str, m: "re.Match[str]", original: str, today: date, prefer: Prefer,
-               ) -> ParsedDate:
-    text = original[m.start():m.end()]
+def _interpret(
+    kind: str,
+    m: re.Match[str],
+    original: str,
+    today: date,
+    prefer: Prefer,
+) -> ParsedDate:
+    text = original[m.start() : m.end()]
     g = m.groupdict()
 
     def ok(value: Optional[date]) -> ParsedDate:
@@ -335,8 +452,15 @@ def _interpret(kind: str, m: "re.Match[str]", original: str, today: date, prefer
         return ParsedDate(_relative(expr, today, prefer), None, text)
     if kind == "word":
         word = re.sub(r"[\s'-]", "", g["w"])
-        offsets = {"avanthier": -2, "hier": -1, "aujourdhui": 0, "auj": 0, "ajd": 0, "demain": 1,
-                   "apresdemain": 2}
+        offsets = {
+            "avanthier": -2,
+            "hier": -1,
+            "aujourdhui": 0,
+            "auj": 0,
+            "ajd": 0,
+            "demain": 1,
+            "apresdemain": 2,
+        }
         names = {-2: "avant-hier", -1: "hier", 0: "aujourd'hui", 1: "demain", 2: "après-demain"}
         value = _relative(names[offsets[word]], today, prefer)
         return ParsedDate(value, None if value else "unparsed", text)
@@ -407,4 +531,3 @@ def check_side(d: date, today: date, must_be: MustBe) -> Side:
     if d > add_years_clamped(today, MAX_YEARS_AHEAD):
         return "too_far"
     return "ok"
-

@@ -7,6 +7,7 @@ the ALD table (ald_list). Results are structured, with stable string codes; the 
 wording lives in domain.yml (utter_decision_<status>, utter_renewal_<status>,
 utter_derogatory_<status>, utter_exoneration_end, utter_retroactive).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from ald.figures import figure_days, figure_months
 DecisionStatus = Literal["waiting_conseil", "waiting_decision", "overdue"]
 RenewalStatus = Literal["ok", "soon", "late", "expired"]
 DerogatoryStatus = Literal["ok", "soon", "ended"]
-RetroactiveStatus = Literal["covered_window", "agreement_before_request", "waiting_agreement",
-                            "request_in_future"]
+RetroactiveStatus = Literal[
+    "covered_window", "agreement_before_request", "waiting_agreement", "request_in_future"
+]
 
 #: "soon": within this many days (renewal: of the date to ask by; derogatory: of the end).
 SOON_DAYS = 30
@@ -66,9 +68,14 @@ def decision_delays(sent: date, today: date) -> DecisionDelays:
         status = "waiting_decision"
     else:
         status = "overdue"
-    return DecisionDelays(sent=sent, favourable_by=favourable_by, decision_by=decision_by,
-                          status=status, days_since=(today - sent).days,
-                          days_left=(decision_by - today).days)
+    return DecisionDelays(
+        sent=sent,
+        favourable_by=favourable_by,
+        decision_by=decision_by,
+        status=status,
+        days_since=(today - sent).days,
+        days_left=(decision_by - today).days,
+    )
 
 
 @dataclass(frozen=True)
@@ -107,8 +114,13 @@ def renewal(valid_until: date, today: date) -> Renewal:
         status = "soon"
     else:
         status = "ok"
-    return Renewal(valid_until=valid_until, ask_by=ask_by, status=status, days_left=days_left,
-                   days_to_end=(valid_until - today).days)
+    return Renewal(
+        valid_until=valid_until,
+        ask_by=ask_by,
+        status=status,
+        days_left=days_left,
+        days_to_end=(valid_until - today).days,
+    )
 
 
 @dataclass(frozen=True)
@@ -186,10 +198,16 @@ def exoneration_end(ald: Union[AldMatch, AldEntry, str, int], agreement: date) -
         raise ValueError(f"{match.key!r} is not an affection of the list")
     options = match.years_options
     years = match.years
-    return ExonerationEnd(key=match.key, number=match.entry.number, agreement=agreement,
-                          years=years, years_options=options, ambiguous=len(options) > 1,
-                          ends_on=add_years_clamped(agreement, years),
-                          renewal_note=match.entry.renewal_note)
+    return ExonerationEnd(
+        key=match.key,
+        number=match.entry.number,
+        agreement=agreement,
+        years=years,
+        years_options=options,
+        ambiguous=len(options) > 1,
+        ends_on=add_years_clamped(agreement, years),
+        renewal_note=match.entry.renewal_note,
+    )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ Questions, in the order they are asked (`missing` names the next one):
    continuous care? Yes → "ald32" (polypathologie invalidante).
    No → "non_exonerante" (L324-1: usual rates, but daily allowances and linked transport).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,8 +25,7 @@ from ald.ald_list import lookup_disease
 
 Kind = Literal["ald30", "ald31", "ald32", "non_exonerante", "not_eligible", "need_more_info"]
 Question = Literal["long_term", "on_list", "costly_treatment", "several_diseases"]
-NextStep = Literal["see_medecin_traitant", "declare_medecin_traitant", "answer_questions",
-                   "usual_rates"]
+NextStep = Literal["see_medecin_traitant", "declare_medecin_traitant", "answer_questions", "usual_rates"]
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 Rules never retype a figure: they read it here (`figure("delai_decision").months`).
 The file is read once (cached); ALD_FIGURES=/path/to/figures.yml points to another file
 (tests). Source of every value: FACTS.md, as written in each entry's `source`."""
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from datetime import date, time
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Tuple
 
@@ -51,7 +52,7 @@ def _date(value: Any) -> Optional[date]:
     return date.fromisoformat(str(value))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load() -> Dict[str, Any]:
     data = load_yaml(_path())
     if not isinstance(data.get("figures"), dict):
@@ -59,14 +60,19 @@ def _load() -> Dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def figure(key: str) -> Figure:
     """The figure `key` of figures.yml (KeyError if there is none)."""
     raw = _load()["figures"][key]
-    return Figure(key=key, value=str(raw["value"]), source=str(raw.get("source", "")),
-                  since=_date(raw.get("since")), checked=_date(raw.get("checked")),
-                  days=int(raw["days"]) if raw.get("days") is not None else None,
-                  months=int(raw["months"]) if raw.get("months") is not None else None)
+    return Figure(
+        key=key,
+        value=str(raw["value"]),
+        source=str(raw.get("source", "")),
+        since=_date(raw.get("since")),
+        checked=_date(raw.get("checked")),
+        days=int(raw["days"]) if raw.get("days") is not None else None,
+        months=int(raw["months"]) if raw.get("months") is not None else None,
+    )
 
 
 def figure_days(key: str) -> int:
@@ -95,7 +101,7 @@ def _time(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-@lru_cache(maxsize=None)
+@cache
 def helpline_hours() -> HelplineHours:
     """The helpline opening hours of figures.yml (`helpline_hours`)."""
     raw = _load()["helpline_hours"]

@@ -4,6 +4,7 @@ Hours come from figures.yml (`helpline_hours`, Europe/Paris; end of a slot exclu
 Source: FACTS.md, 'Contacts' (document 000: Monday, Wednesday, Friday 14h–18h; Tuesday,
 Thursday 14h–20h; the hours come from that document alone, hence configuration).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ def _hour_fr(t: time) -> str:
 
 
 def format_opening_fr(dt: datetime, today: date) -> str:
-    """"aujourd'hui à 14 h", "demain à 14 h", "lundi 30 novembre à 14 h" (`today`: the Paris
+    """ "aujourd'hui à 14 h", "demain à 14 h", "lundi 30 novembre à 14 h" (`today`: the Paris
     date of the question)."""
     local = _local(dt)
     hour = _hour_fr(local.time())

@@ -7,6 +7,7 @@ Deliberately NOT masked: short service numbers ("36 46", "3114", "15", "112"), d
 ("15/12/2025", "31 05 2027"), "ALD 30", amounts ("1 500 €"). A NIR needs 13 or 15
 characters, a phone number 10 digits (or +33 / 0033 and 9 digits), so none of those match.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,12 +25,12 @@ PLACEHOLDERS = {"nir": NIR_PLACEHOLDER, "email": EMAIL_PLACEHOLDER, "phone": PHO
 _S = r"[ .\-]?"
 _NIR = re.compile(
     r"(?<![0-9])"
-    r"[1-478]"                                  # sex (3, 4, 7, 8: temporary numbers)
-    rf"{_S}[0-9]{_S}[0-9]"                      # year of birth
+    r"[1-478]"  # sex (3, 4, 7, 8: temporary numbers)
+    rf"{_S}[0-9]{_S}[0-9]"  # year of birth
     rf"{_S}(?:0{_S}[1-9]|1{_S}[0-2]|[2-9]{_S}[0-9])"  # month (20-99: unknown month)
-    rf"{_S}(?:[0-9]{_S}[0-9]|2{_S}[ABab])"      # department, Corsica 2A / 2B
-    rf"(?:{_S}[0-9]){{6}}"                      # commune (3) + order number (3)
-    rf"(?:{_S}[0-9]{_S}[0-9])?"                 # control key (optional)
+    rf"{_S}(?:[0-9]{_S}[0-9]|2{_S}[ABab])"  # department, Corsica 2A / 2B
+    rf"(?:{_S}[0-9]){{6}}"  # commune (3) + order number (3)
+    rf"(?:{_S}[0-9]{_S}[0-9])?"  # control key (optional)
     r"(?![0-9])"
 )
 
@@ -54,7 +55,7 @@ _PHONE = re.compile(
 )
 
 # Order matters: an e-mail can hold digits, a NIR is longer than a phone number.
-_PATTERNS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
+_PATTERNS: Tuple[Tuple[str, re.Pattern[str]], ...] = (
     ("email", _EMAIL),
     ("nir", _NIR),
     ("phone", _PHONE),
@@ -90,6 +91,6 @@ def mask_value(value: Any) -> Any:
         return mask_text(value)
     if isinstance(value, dict):
         return {k: mask_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list | tuple):
         return type(value)(mask_value(v) for v in value)
     return value

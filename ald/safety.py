@@ -7,10 +7,11 @@ Source: FACTS.md, "Contacts" (3114 for suicidal thoughts, 15 / 112 for an emerge
 design brief's "Safety first" rule (never advise on a treatment). The phone numbers
 themselves live in figures.yml.
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Dict, List, Optional, Pattern
 
 from ald.content import content_file, load_yaml
@@ -26,7 +27,7 @@ MEDICAL_ADVICE = "medical_advice"
 ORDER = (SUICIDAL, EMERGENCY, MEDICAL_ADVICE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(path: str = str(SIGNALS_FILE)) -> Dict[str, List[Pattern[str]]]:
     raw = load_yaml(path)
     missing = [name for name in ORDER if not raw.get(name)]

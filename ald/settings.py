@@ -13,6 +13,7 @@ Shell scripts and the Makefile read them with `python3 -m ald.settings --shell` 
 `python3 -m ald.settings` lists them. Standard library only, no Rasa import: the Makefile
 runs it with any python3, before the virtual environment exists.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,7 +41,7 @@ class Setting(NamedTuple):
 
 #: The files of each profile (RASA_PROFILE): where Rasa keeps the conversations.
 PROFILES: Dict[str, str] = {
-    "sqlite": "endpoints.yml",            # one machine: a SQLite file (SQLITE_DB)
+    "sqlite": "endpoints.yml",  # one machine: a SQLite file (SQLITE_DB)
     "postgres": "endpoints.postgres.yml",  # several servers: PostgreSQL (DB_*) + Redis (REDIS_*)
 }
 
@@ -57,22 +58,32 @@ SETTINGS: List[Setting] = [
     Setting("RESULTS_DIR", "results", "reports of tests, evaluation, benchmarks (not committed)"),
     # Profile.
     Setting("RASA_PROFILE", "sqlite", "where conversations are kept: " + " or ".join(PROFILES)),
-    Setting("ENDPOINTS", lambda s: PROFILES.get(s("RASA_PROFILE"), ""),
-            "the endpoints file (from RASA_PROFILE)"),
+    Setting(
+        "ENDPOINTS", lambda s: PROFILES.get(s("RASA_PROFILE"), ""), "the endpoints file (from RASA_PROFILE)"
+    ),
     Setting("SQLITE_DB", "var/rasa.db", "the SQLite tracker store (sqlite profile)"),
     # Servers.
     Setting("RASA_HOST", "127.0.0.1", "address the Rasa server listens on"),
     Setting("RASA_PORT", "5005", "port of the Rasa server (REST and socket.io)"),
     Setting("ACTIONS_HOST", "127.0.0.1", "address the action server listens on"),
     Setting("ACTIONS_PORT", "5055", "port of the action server"),
-    Setting("ACTION_ENDPOINT_URL", lambda s: f"http://127.0.0.1:{s('ACTIONS_PORT')}/webhook",
-            "where the Rasa server reaches the action server"),
+    Setting(
+        "ACTION_ENDPOINT_URL",
+        lambda s: f"http://127.0.0.1:{s('ACTIONS_PORT')}/webhook",
+        "where the Rasa server reaches the action server",
+    ),
     Setting("WEB_HOST", "127.0.0.1", "address the web page (web/serve.py) listens on"),
     Setting("WEB_PORT", "8080", "port of the web page"),
-    Setting("WEB_ORIGIN", lambda s: f"http://localhost:{s('WEB_PORT')}",
-            "origin(s) of the page allowed by CORS and socket.io (comma-separated)"),
-    Setting("RASA_PUBLIC_URL", lambda s: f"http://localhost:{s('RASA_PORT')}",
-            "the Rasa server as the browser reaches it"),
+    Setting(
+        "WEB_ORIGIN",
+        lambda s: f"http://localhost:{s('WEB_PORT')}",
+        "origin(s) of the page allowed by CORS and socket.io (comma-separated)",
+    ),
+    Setting(
+        "RASA_PUBLIC_URL",
+        lambda s: f"http://localhost:{s('RASA_PORT')}",
+        "the Rasa server as the browser reaches it",
+    ),
     # PostgreSQL tracker store and Redis lock store (postgres profile, integration tests).
     Setting("DB_HOST", "127.0.0.1", "PostgreSQL host"),
     Setting("DB_PORT", "5432", "PostgreSQL port"),
@@ -88,12 +99,14 @@ SETTINGS: List[Setting] = [
     Setting("RETENTION_DAYS", "90", "make purge deletes conversations idle for longer (days)"),
     # Not exported: components/guard.py gives config.yml's max_chars precedence over this
     # default, and the environment's value precedence over both.
-    Setting("MAX_MESSAGE_CHARS", "2000", "longer messages are cut and answered 'too long'",
-            exported=False),
+    Setting("MAX_MESSAGE_CHARS", "2000", "longer messages are cut and answered 'too long'", exported=False),
     # socket.io tokens issued by web/serve.py and checked by channels/socketio_secure.py.
     Setting("SOCKET_TOKEN_AUDIENCE", "ald-socketio", "audience (aud) of the socket.io tokens"),
-    Setting("SOCKET_SESSION_ID_PATTERN", r"^[0-9a-f]{32}$",
-            "what a conversation id in a token must look like (uuid4().hex)"),
+    Setting(
+        "SOCKET_SESSION_ID_PATTERN",
+        r"^[0-9a-f]{32}$",
+        "what a conversation id in a token must look like (uuid4().hex)",
+    ),
     Setting("WEB_TOKEN_TTL", "3600", "lifetime of a socket.io token (seconds)"),
     Setting("WEB_SESSION_MAX_AGE", str(12 * 3600), "a web conversation is renewed up to (seconds)"),
     Setting("WEB_INIT_PAYLOAD", "/greet", "the message the widget sends when it opens"),
@@ -188,12 +201,15 @@ def shell_lines(env: Optional[Mapping[str, str]] = None) -> List[str]:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python3 -m ald.settings",
-        description="The settings of the assistant: defaults, overridden by the environment.")
+        description="The settings of the assistant: defaults, overridden by the environment.",
+    )
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--shell", action="store_true",
-                       help="print `export NAME=value` lines (eval them in a shell script)")
-    group.add_argument("--get", metavar="NAME", nargs="+",
-                       help="print the value of each setting named, one a line")
+    group.add_argument(
+        "--shell", action="store_true", help="print `export NAME=value` lines (eval them in a shell script)"
+    )
+    group.add_argument(
+        "--get", metavar="NAME", nargs="+", help="print the value of each setting named, one a line"
+    )
     args = parser.parse_args(argv)
     if args.shell:
         print("\n".join(shell_lines()))

@@ -2,15 +2,31 @@
 
 Patients write without accents, with curly apostrophes, in capitals or SMS spelling; every
 look-up (dates, care kinds, diseases, safety patterns, yes/no answers) compares folded text."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
 
-_PUNCT_MAP = {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "\u00a0": " ", "\u202f": " ",
-              "\u2009": " ", "\t": " ", "\n": " ", "\r": " ", "–": "-", "—": "-", "‐": "-",
-              "‑": "-", "−": "-"}
+_PUNCT_MAP = {
+    "’": "'",
+    "‘": "'",
+    "`": "'",
+    "ʼ": "'",
+    "´": "'",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\t": " ",
+    "\n": " ",
+    "\r": " ",
+    "–": "-",
+    "—": "-",
+    "‐": "-",
+    "‑": "-",
+    "−": "-",
+}
 _LIGATURES = {"œ": "oe", "æ": "ae"}
 
 

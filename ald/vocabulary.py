@@ -6,6 +6,7 @@ A section is a list of entries, each a code with its `phrases` (shared with the 
 `patterns` (the file's `match`: Python only). A text names an entry when, folded
 (ald.text.words), it IS one of the entry's phrases (`exact`), or else when one of the entry's
 patterns is found in it, the entries being tried in the order of the file (`search`)."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,13 @@ class Vocabulary:
     (the phrases also given to the NLU as a lookup table; empty: see the generator),
     `typo_words` (words the disease look-up may correct a typo to)."""
 
-    def __init__(self, name: str, entries: Sequence[Entry], nlu_lookup: Sequence[str] = (),
-                 typo_words: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        entries: Sequence[Entry],
+        nlu_lookup: Sequence[str] = (),
+        typo_words: Sequence[str] = (),
+    ) -> None:
         self.name = name
         self.entries = tuple(entries)
         self.nlu_lookup = tuple(nlu_lookup)
@@ -47,12 +53,16 @@ class Vocabulary:
                 folded = words(phrase)
                 other = self._exact.setdefault(folded, entry)
                 if other.code != entry.code:
-                    raise ValueError(f"{FILE}, {name}: {phrase!r} is a phrase of both "
-                                     f"{other.code!r} and {entry.code!r}")
+                    raise ValueError(
+                        f"{FILE}, {name}: {phrase!r} is a phrase of both "
+                        f"{other.code!r} and {entry.code!r}"
+                    )
         # One regular expression per entry: its patterns as alternatives.
         self._patterns: Tuple[Tuple[re.Pattern[str], Entry], ...] = tuple(
             (re.compile("|".join(f"(?:{p})" for p in entry.patterns)), entry)
-            for entry in self.entries if entry.patterns)
+            for entry in self.entries
+            if entry.patterns
+        )
         phrases = {words(p) for e in self.entries for p in e.phrases}
         unknown = [p for p in self.nlu_lookup if words(p) not in phrases]
         if unknown:
@@ -104,8 +114,9 @@ def _section(name: str) -> Vocabulary:
         if code is not None and not isinstance(code, str):
             raise ValueError(f"{FILE}, {where}: the code must be a string (quote numbers) or null")
         entries.append(Entry(code, _strings(item.get("phrases"), where), _strings(item.get("match"), where)))
-    return Vocabulary(name, entries, _strings(raw.get("nlu_lookup"), name),
-                      _strings(raw.get("typo_words"), name))
+    return Vocabulary(
+        name, entries, _strings(raw.get("nlu_lookup"), name), _strings(raw.get("typo_words"), name)
+    )
 
 
 @cache

@@ -29,6 +29,7 @@ credentials.yml::
       jwt_key: ${RASA_SOCKET_JWT_SECRET}
       allowed_origins: ${WEB_ORIGIN}     # comma-separated
 """
+
 from __future__ import annotations
 
 import json
@@ -58,15 +59,25 @@ SESSION_ID_RE = re.compile(settings.get("SOCKET_SESSION_ID_PATTERN"))
 LEEWAY_SECONDS = 30
 
 
-def session_id_from_token(token: Any, key: str, algorithm: str = "HS256",
-                          now: Optional[float] = None) -> Optional[str]:
+def session_id_from_token(
+    token: Any, key: str, algorithm: str = "HS256", now: Optional[float] = None
+) -> Optional[str]:
     """The conversation id a token grants at time `now` (default: now), or None."""
     if not isinstance(token, str) or not token or len(token) > 4096:
         return None
     try:
-        claims = jwt.decode(token, key, algorithms=[algorithm], audience=AUDIENCE,
-                            options={"require": ["exp", "sub", "aud"], "verify_exp": False,
-                                     "verify_iat": False, "verify_nbf": False})
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[algorithm],
+            audience=AUDIENCE,
+            options={
+                "require": ["exp", "sub", "aud"],
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
+        )
     except jwt.PyJWTError as e:
         logger.debug(f"socket.io token refused: {e}")
         return None
@@ -93,11 +104,14 @@ class SecureSocketIOInput(SocketIOInput):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = credentials or {}
         if not credentials.get("jwt_key"):
-            raise ValueError("channels.socketio_secure.SecureSocketIOInput needs `jwt_key` "
-                             "(credentials.yml: jwt_key: ${RASA_SOCKET_JWT_SECRET})")
+            raise ValueError(
+                "channels.socketio_secure.SecureSocketIOInput needs `jwt_key` "
+                "(credentials.yml: jwt_key: ${RASA_SOCKET_JWT_SECRET})"
+            )
         if not credentials.get("session_persistence", False):
-            raise ValueError("channels.socketio_secure.SecureSocketIOInput needs "
-                             "`session_persistence: true`")
+            raise ValueError(
+                "channels.socketio_secure.SecureSocketIOInput needs " "`session_persistence: true`"
+            )
         origins = credentials.get("allowed_origins") or []
         if isinstance(origins, str):
             origins = [o.strip() for o in origins.split(",") if o.strip()]
@@ -113,8 +127,7 @@ class SecureSocketIOInput(SocketIOInput):
             allowed_origins=[o.rstrip("/") for o in origins],
         )
 
-    def __init__(self, *args: Any, allowed_origins: Optional[List[str]] = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed_origins: Optional[List[str]] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.allowed_origins: List[str] = list(allowed_origins or [])
         # socket.io sid -> the conversation id its token grants
@@ -160,8 +173,10 @@ class SecureSocketIOInput(SocketIOInput):
                 return
             asked = data.get("session_id") if isinstance(data, dict) else None
             if asked and asked != session_id:
-                logger.info("socket.io session_request for another conversation: "
-                            "confirmed the token's conversation instead")
+                logger.info(
+                    "socket.io session_request for another conversation: "
+                    "confirmed the token's conversation instead"
+                )
             sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 

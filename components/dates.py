@@ -11,9 +11,10 @@ Entity: {"entity": "date", "start", "end", "value": <span text>,
 A `date` entity with the same start and end already given by another extractor (e.g. DIET) is
 not duplicated. Not trainable; nothing is persisted.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -41,27 +42,35 @@ class FrenchDateExtractor(GraphComponent, EntityExtractorMixin):
     """Finds French date expressions and adds them as `date` entities (value = the text)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """`entity`: the entity name given to the dates found."""
         return {"entity": DATE_ENTITY}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._entity = str(config.get("entity") or DATE_ENTITY)
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FrenchDateExtractor":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FrenchDateExtractor:
         """Creates the component (it uses neither the storage nor the resource)."""
         return cls({**cls.get_default_config(), **config})
 
-    def _entities(self, text: Text) -> List[Dict[Text, Any]]:
-        return [{
-            ENTITY_ATTRIBUTE_TYPE: self._entity,
-            ENTITY_ATTRIBUTE_START: span.start,
-            ENTITY_ATTRIBUTE_END: span.end,
-            ENTITY_ATTRIBUTE_VALUE: span.text,
-            ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
-        } for span in find_dates(text)]
+    def _entities(self, text: str) -> List[Dict[str, Any]]:
+        return [
+            {
+                ENTITY_ATTRIBUTE_TYPE: self._entity,
+                ENTITY_ATTRIBUTE_START: span.start,
+                ENTITY_ATTRIBUTE_END: span.end,
+                ENTITY_ATTRIBUTE_VALUE: span.text,
+                ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
+            }
+            for span in find_dates(text)
+        ]
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the date entities of each message to its `entities`."""
@@ -69,11 +78,16 @@ class FrenchDateExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text:
                 continue
-            existing: List[Dict[Text, Any]] = list(message.get(ENTITIES) or [])
-            taken = {(e.get(ENTITY_ATTRIBUTE_TYPE), e.get(ENTITY_ATTRIBUTE_START), e.get(ENTITY_ATTRIBUTE_END))
-                     for e in existing}
-            new = [e for e in self._entities(text)
-                   if (e[ENTITY_ATTRIBUTE_TYPE], e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]) not in taken]
+            existing: List[Dict[str, Any]] = list(message.get(ENTITIES) or [])
+            taken = {
+                (e.get(ENTITY_ATTRIBUTE_TYPE), e.get(ENTITY_ATTRIBUTE_START), e.get(ENTITY_ATTRIBUTE_END))
+                for e in existing
+            }
+            new = [
+                e
+                for e in self._entities(text)
+                if (e[ENTITY_ATTRIBUTE_TYPE], e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]) not in taken
+            ]
             if not new:
                 continue
             new = self.add_extractor_name(new)

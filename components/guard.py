@@ -24,13 +24,13 @@ created) plugs into Rasa's structlog anonymisation hook, so that message texts, 
 slot values... are replaced by a marker at INFO and above (including the error logs of the
 channels, which log the text of a message that failed) and only masked at DEBUG.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 import pluggy
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -136,11 +136,11 @@ class _ConfigOnlyComponent(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "_ConfigOnlyComponent":
+    ) -> _ConfigOnlyComponent:
         return cls(config)
 
 
@@ -154,10 +154,10 @@ class InputGuard(_ConfigOnlyComponent):
     """Cuts over-long messages and masks NIR / e-mail / phone before any other component."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"max_chars": DEFAULT_MAX_CHARS}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._limit = max_chars(config.get("max_chars"))
         install_log_redaction()
 
@@ -197,17 +197,15 @@ class InputGuard(_ConfigOnlyComponent):
         return training_data
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ConfidenceGate(_ConfigOnlyComponent):
     """Final say on the intent: guard findings, then the FAQ answer confidence."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"faq_threshold": 0.45, "retrieval_intent": FAQ_INTENT}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._faq_threshold = float(config.get("faq_threshold", 0.45))
         self._retrieval_intent = str(config.get("retrieval_intent") or FAQ_INTENT)
         install_log_redaction()
@@ -249,6 +247,5 @@ class ConfidenceGate(_ConfigOnlyComponent):
 def _force_intent(message: Message, name: str, confidence: float) -> None:
     forced = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
     message.set(INTENT, forced, add_to_output=True)
-    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or [])
-               if r.get(INTENT_NAME_KEY) != name]
+    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != name]
     message.set(INTENT_RANKING_KEY, [dict(forced), *ranking], add_to_output=True)

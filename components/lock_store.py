@@ -13,11 +13,12 @@ Here every change of a lock (issue a ticket, drop expired tickets, finish servin
 runs as a Redis optimistic transaction (WATCH / MULTI / EXEC) and is retried if another server
 changed the lock in between. Reading, waiting and the ticket logic are Rasa's own.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable, Optional, Text, Tuple, TypeVar
+from typing import Any, Callable, Optional, Tuple, TypeVar
 
 import redis
 from rasa.core.lock import TicketLock
@@ -42,10 +43,10 @@ class AtomicRedisLockStore(RedisLockStore):
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)
 
-    def _key(self, conversation_id: Text) -> Text:
+    def _key(self, conversation_id: str) -> str:
         return self.key_prefix + conversation_id
 
-    def _atomically(self, conversation_id: Text, change: Change[T]) -> T:
+    def _atomically(self, conversation_id: str, change: Change[T]) -> T:
         key = self._key(conversation_id)
         for _ in range(MAX_ATTEMPTS):
             with self.red.pipeline() as pipe:
@@ -65,8 +66,7 @@ class AtomicRedisLockStore(RedisLockStore):
                     continue  # another server changed the lock meanwhile: read it again
         raise LockError(f"Lock of conversation '{conversation_id}' kept changing; gave up.")
 
-    def issue_ticket(self, conversation_id: Text,
-                     lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         def change(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], int]:
             lock = lock or self.create_lock(conversation_id)
             return lock, lock.issue_ticket(lock_lifetime)
@@ -78,7 +78,7 @@ class AtomicRedisLockStore(RedisLockStore):
         except Exception as e:  # as Rasa's own issue_ticket reports it
             raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         def change(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
             if lock is not None:
                 lock.remove_expired_tickets()
@@ -86,7 +86,7 @@ class AtomicRedisLockStore(RedisLockStore):
 
         self._atomically(conversation_id, change)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         def change(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
             if lock is not None:
                 lock.remove_ticket_for(ticket_number)
@@ -94,7 +94,7 @@ class AtomicRedisLockStore(RedisLockStore):
 
         self._atomically(conversation_id, change)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finish serving the ticket and delete the lock if no one else waits, in one step."""
 
         def change(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
@@ -104,4 +104,3 @@ class AtomicRedisLockStore(RedisLockStore):
             return (lock if lock.is_someone_waiting() else None), None
 
         self._atomically(conversation_id, change)
-

@@ -20,10 +20,11 @@ Configured in endpoints.yml / endpoints.postgres.yml:
       dialect: sqlite          # or postgresql, with url/port/db/username/password
       db: ${SQLITE_DB}
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, Optional, Text, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -71,8 +72,9 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         unmasked_slot_prefixes: Optional[Iterable[str]] = None,
         **kwargs: Any,
     ) -> None:
-        prefixes = DEFAULT_UNMASKED_SLOT_PREFIXES if unmasked_slot_prefixes is None else (
-            unmasked_slot_prefixes)
+        prefixes = (
+            DEFAULT_UNMASKED_SLOT_PREFIXES if unmasked_slot_prefixes is None else (unmasked_slot_prefixes)
+        )
         if isinstance(prefixes, str):
             prefixes = [p.strip() for p in prefixes.split(",") if p.strip()]
         self.unmasked_slot_prefixes: Tuple[str, ...] = tuple(prefixes)
@@ -86,8 +88,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
 
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
-                data = mask_event_dict(event.as_dict(), self.text_limit,
-                                       self.unmasked_slot_prefixes)
+                data = mask_event_dict(event.as_dict(), self.text_limit, self.unmasked_slot_prefixes)
                 intent = (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY)
                 session.add(
                     self.SQLEvent(
@@ -101,11 +102,9 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
                 )
             session.commit()
 
-    async def _stream_new_events(self, event_broker: Any, new_events: Any,
-                                 sender_id: Text) -> None:
+    async def _stream_new_events(self, event_broker: Any, new_events: Any, sender_id: str) -> None:
         """Events published to an event broker (if one is configured) are masked too."""
         for event in new_events:
             body = {"sender_id": sender_id}
-            body.update(mask_event_dict(event.as_dict(), self.text_limit,
-                                        self.unmasked_slot_prefixes))
+            body.update(mask_event_dict(event.as_dict(), self.text_limit, self.unmasked_slot_prefixes))
             event_broker.publish(body)

@@ -2,6 +2,7 @@
 action server receives it, a dispatcher, running an action, and the pinned clock.
 
 Rasa is imported inside the fixtures only, so that the tests of ald/ do not wait for it."""
+
 from __future__ import annotations
 
 import warnings
@@ -17,21 +18,36 @@ from ald import settings
 Message = Dict[str, Any]
 
 
-def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
-                 entities: Optional[List[Dict[str, Any]]] = None,
-                 events: Optional[List[Dict[str, Any]]] = None,
-                 parse_extra: Optional[Dict[str, Any]] = None,
-                 active_loop: Optional[str] = None) -> Tracker:
+def make_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
+    intent: str = "inform",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
+    parse_extra: Optional[Dict[str, Any]] = None,
+    active_loop: Optional[str] = None,
+) -> Tracker:
     """A tracker as the action server builds it (Tracker.from_dict): the slots, the latest
     message (text, intent, entities, and any other parse data such as response_selector) and
     the past events; `active_loop`: the form being filled."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
-              "entities": list(entities or []), **(parse_extra or {})}
-    return Tracker.from_dict({"sender_id": "test-user", "slots": dict(slots or {}),
-                              "latest_message": latest, "events": list(events or []),
-                              "paused": False, "followup_action": None,
-                              "active_loop": {"name": active_loop} if active_loop else {},
-                              "latest_action_name": "action_listen"})
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": list(entities or []),
+        **(parse_extra or {}),
+    }
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-user",
+            "slots": dict(slots or {}),
+            "latest_message": latest,
+            "events": list(events or []),
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": active_loop} if active_loop else {},
+            "latest_action_name": "action_listen",
+        }
+    )
 
 
 @pytest.fixture
@@ -74,24 +90,30 @@ class Ran:
 @pytest.fixture
 def run(domain: Dict[str, Any]) -> Callable[[Action, Tracker], Awaitable[Ran]]:
     """`await run(action, tracker)`: runs the action with a fresh dispatcher and the domain."""
+
     async def run_action(action: Action, tracker: Tracker) -> Ran:
         dispatcher = CollectingDispatcher()
         events = await action.run(dispatcher, tracker, domain)
         return Ran(dispatcher.messages, events)
+
     return run_action
 
 
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     """`today("2026-11-23")` pins ald.clock.today() (ALD_TODAY)."""
+
     def set_today(iso: str) -> None:
         monkeypatch.setenv("ALD_TODAY", iso)
+
     return set_today
 
 
 @pytest.fixture
 def now(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     """`now("2026-11-23T15:00:00+01:00")` pins ald.clock.now() (ALD_NOW)."""
+
     def set_now(iso: str) -> None:
         monkeypatch.setenv("ALD_NOW", iso)
+
     return set_now

@@ -16,6 +16,7 @@
 
 Usage: python -m tools.bench [--conversations 16] [--per-conversation 20] [--no-train] [--no-doc]
 (from the project's root, with the venv's python; `make bench` runs it)."""
+
 from __future__ import annotations
 
 import argparse
@@ -93,6 +94,7 @@ Targets: p95 ≤ 300 ms at 16 concurrent conversations; ≥ 30 messages/s; train
 
 # ------------------------------------------------------------------------- pure helpers
 
+
 @dataclass(frozen=True)
 class LatencyStats:
     n: int
@@ -102,7 +104,7 @@ class LatencyStats:
     p99_ms: float
     mean_ms: float
     wall_s: float
-    throughput: float   # successful messages per second of wall time
+    throughput: float  # successful messages per second of wall time
 
 
 def latency_stats(latencies_s: Sequence[float], wall_s: float, errors: int = 0) -> LatencyStats:
@@ -111,13 +113,21 @@ def latency_stats(latencies_s: Sequence[float], wall_s: float, errors: int = 0) 
     if ms.size == 0:
         raise ValueError("no successful request to summarise")
     p50, p95, p99 = np.percentile(ms, [50, 95, 99])
-    return LatencyStats(n=int(ms.size), errors=errors, p50_ms=float(p50), p95_ms=float(p95),
-                        p99_ms=float(p99), mean_ms=float(ms.mean()), wall_s=wall_s,
-                        throughput=ms.size / wall_s if wall_s > 0 else 0.0)
+    return LatencyStats(
+        n=int(ms.size),
+        errors=errors,
+        p50_ms=float(p50),
+        p95_ms=float(p95),
+        p99_ms=float(p99),
+        mean_ms=float(ms.mean()),
+        wall_s=wall_s,
+        throughput=ms.size / wall_s if wall_s > 0 else 0.0,
+    )
 
 
-def split_conversations(messages: Sequence[str], n_conv: int, per_conv: int,
-                        seed: int = SEED) -> List[List[str]]:
+def split_conversations(
+    messages: Sequence[str], n_conv: int, per_conv: int, seed: int = SEED
+) -> List[List[str]]:
     """`n_conv` conversations of `per_conv` messages drawn without replacement from
     `messages` (cycling through a new shuffle if there are fewer), reproducible with `seed`."""
     need = n_conv * per_conv
@@ -129,7 +139,7 @@ def split_conversations(messages: Sequence[str], n_conv: int, per_conv: int,
         pool = list(messages)
         rng.shuffle(pool)
         drawn += pool[: need - len(drawn)]
-    return [drawn[i * per_conv:(i + 1) * per_conv] for i in range(n_conv)]
+    return [drawn[i * per_conv : (i + 1) * per_conv] for i in range(n_conv)]
 
 
 def prepend_to_response(path: Path, name: str, prefix: str) -> None:
@@ -192,12 +202,12 @@ class BenchResult:
     load: str
     n_conv: int
     per_conv: int
-    stats: Dict[str, LatencyStats]      # rest-1, rest-many, parse-1, parse-many (n_conv at a time)
+    stats: Dict[str, LatencyStats]  # rest-1, rest-many, parse-1, parse-many (n_conv at a time)
     rasa_rss_mib: float
     actions_rss_mib: float
     real_model_bytes: int
     train: Optional[TrainTimes]
-    image: Optional[str]                # relative to docs/
+    image: Optional[str]  # relative to docs/
 
 
 def render_section(r: BenchResult) -> str:
@@ -232,7 +242,7 @@ def render_section(r: BenchResult) -> str:
         f"| failed requests | {rest1.errors + parse1.errors} | {rest_n.errors + parse_n.errors} | 0 |",
         "",
     ]
-    rss_ok = r.rasa_rss_mib * 2 ** 20 <= TARGET_RASA_RSS_BYTES
+    rss_ok = r.rasa_rss_mib * 2**20 <= TARGET_RASA_RSS_BYTES
     L += ["| other measures | value | target |", "|---|---|---|"]
     t = r.train
     if t is not None:
@@ -269,6 +279,7 @@ def append_section(doc: Path, section: str) -> None:
 
 # ------------------------------------------------------------------------- measuring
 
+
 def held_out_messages() -> List[str]:
     """The texts of the held-out set (entity annotations removed), as Rasa reads them."""
     from rasa.shared.importers.importer import TrainingDataImporter
@@ -276,7 +287,8 @@ def held_out_messages() -> List[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         td = TrainingDataImporter.load_from_dict(
-            training_data_paths=[str(ROOT / "tests" / "nlu")]).get_nlu_data()
+            training_data_paths=[str(ROOT / "tests" / "nlu")]
+        ).get_nlu_data()
     return [m.get("text") for m in td.nlu_examples if m.get("text")]
 
 
@@ -287,8 +299,9 @@ class PhaseRun:
     wall_s: float
 
 
-async def run_phase(base: str, kind: str, conversations: List[List[str]], concurrency: int,
-                    tag: str, token: str) -> PhaseRun:
+async def run_phase(
+    base: str, kind: str, conversations: List[List[str]], concurrency: int, tag: str, token: str
+) -> PhaseRun:
     """Each conversation sends its messages one after the other; at most `concurrency`
     conversations run at the same time."""
     import aiohttp
@@ -340,7 +353,8 @@ def measure_servers(conversations: List[List[str]], logdir: Path) -> Tuple[Dict[
         actions, aport = stack.start_action_server(logdir)
         procs.append(actions)
         rasa, rport = stack.start_rasa_server(
-            logdir, aport, extra_args=["--enable-api", "--jwt-secret", secret, "--jwt-method", "HS256"])
+            logdir, aport, extra_args=["--enable-api", "--jwt-secret", secret, "--jwt-method", "HS256"]
+        )
         procs.append(rasa)
         base = f"http://127.0.0.1:{rport}"
         warm = [[m] for c in conversations[:2] for m in c[:5]]
@@ -348,12 +362,19 @@ def measure_servers(conversations: List[List[str]], logdir: Path) -> Tuple[Dict[
         asyncio.run(run_phase(base, "rest", warm, 4, "warmup", token))
         asyncio.run(run_phase(base, "parse", warm, 4, "warmup", token))
         n = len(conversations)
-        for name, kind, conc in (("rest-1", "rest", 1), ("parse-1", "parse", 1),
-                                 ("rest-many", "rest", n), ("parse-many", "parse", n)):
+        for name, kind, conc in (
+            ("rest-1", "rest", 1),
+            ("parse-1", "parse", 1),
+            ("rest-many", "rest", n),
+            ("parse-many", "parse", n),
+        ):
             print(f"==> {name}: {sum(map(len, conversations))} messages, {conc} at a time", flush=True)
             runs[name] = asyncio.run(run_phase(base, kind, conversations, conc, f"bench-{name}", token))
-            print(f"    {len(runs[name].latencies_s)} ok, {runs[name].errors} failed, "
-                  f"{runs[name].wall_s:.1f} s", flush=True)
+            print(
+                f"    {len(runs[name].latencies_s)} ok, {runs[name].errors} failed, "
+                f"{runs[name].wall_s:.1f} s",
+                flush=True,
+            )
         rasa_rss = machine.tree_rss_mib(rasa.popen.pid)
         actions_rss = machine.tree_rss_mib(actions.popen.pid)
         return runs, rasa_rss, actions_rss
@@ -364,9 +385,18 @@ def measure_servers(conversations: List[List[str]], logdir: Path) -> Tuple[Dict[
 
 def copy_project(dest: Path) -> None:
     ignore = shutil.ignore_patterns(
-        Path(settings.get("VENV")).name, ".git", Path(settings.get("MODEL")).parent.name,
-        Path(settings.get("RESULTS_DIR")).name, "var", ".rasa", "node_modules", "__pycache__",
-        ".pytest_cache", "*.db", "*.log")
+        Path(settings.get("VENV")).name,
+        ".git",
+        Path(settings.get("MODEL")).parent.name,
+        Path(settings.get("RESULTS_DIR")).name,
+        "var",
+        ".rasa",
+        "node_modules",
+        "__pycache__",
+        ".pytest_cache",
+        "*.db",
+        "*.log",
+    )
     shutil.copytree(ROOT, dest, ignore=ignore, symlinks=True)
 
 
@@ -383,7 +413,7 @@ def domain_file_with_responses(project: Path) -> Path:
 
 def timed(args: List[str], cwd: Path, log: Path) -> Tuple[int, float]:
     env = dict(os.environ, **settings.PROCESS_ENV)
-    env.pop("RASA_CACHE_DIRECTORY", None)   # the cache is .rasa/cache of `cwd`
+    env.pop("RASA_CACHE_DIRECTORY", None)  # the cache is .rasa/cache of `cwd`
     t0 = time.monotonic()
     with open(log, "ab") as fh:
         fh.write(f"\n$ {' '.join(args)}\n".encode())
@@ -397,9 +427,21 @@ def measure_training(log: Path) -> TrainTimes:
     with tempfile.TemporaryDirectory(prefix="ald-bench-train-") as tmp:
         proj = Path(tmp) / "project"
         copy_project(proj)
-        train = [str(settings.path("RASA_BIN")), "train", "--domain", settings.get("DOMAIN"),
-                 "--config", settings.get("CONFIG"), "--data", settings.get("DATA"),
-                 "--out", "models", "--fixed-model-name", "bench", "--quiet"]
+        train = [
+            str(settings.path("RASA_BIN")),
+            "train",
+            "--domain",
+            settings.get("DOMAIN"),
+            "--config",
+            settings.get("CONFIG"),
+            "--data",
+            settings.get("DATA"),
+            "--out",
+            "models",
+            "--fixed-model-name",
+            "bench",
+            "--quiet",
+        ]
         print("==> training from scratch (rasa train --force)", flush=True)
         rc, dt = timed(train + ["--force"], proj, log)
         if rc != 0:
@@ -433,15 +475,23 @@ def plot(runs: Dict[str, PhaseRun], n: int, path: Path, title: str) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
     for ax, conc, key in zip(axes, (1, n), ("1", "many"), strict=False):
-        for kind, label, colour in (("rest", "REST channel (end to end)", "tab:blue"),
-                                    ("parse", "NLU alone (/model/parse)", "tab:orange")):
+        for kind, label, colour in (
+            ("rest", "REST channel (end to end)", "tab:blue"),
+            ("parse", "NLU alone (/model/parse)", "tab:orange"),
+        ):
             ms = np.sort(np.asarray(runs[f"{kind}-{key}"].latencies_s) * 1000)
             if ms.size:
                 ax.step(ms, np.arange(1, ms.size + 1) / ms.size, where="post", label=label, color=colour)
                 p95 = np.percentile(ms, 95)
                 ax.axvline(p95, color=colour, ls=":", lw=1)
-                ax.annotate(f"p95 {p95:.0f} ms", (p95, 0.05 if kind == "rest" else 0.15),
-                            color=colour, fontsize=8, xytext=(3, 0), textcoords="offset points")
+                ax.annotate(
+                    f"p95 {p95:.0f} ms",
+                    (p95, 0.05 if kind == "rest" else 0.15),
+                    color=colour,
+                    fontsize=8,
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                )
         ax.axvline(TARGET_P95_MS_16, color="red", ls="--", lw=1, label="target p95 300 ms")
         ax.set_xscale("log")
         ax.set_xlabel("latency (ms, log scale)")
@@ -480,8 +530,10 @@ def main() -> int:
     n = a.conversations
     stats = {k: latency_stats(v.latencies_s, v.wall_s, v.errors) for k, v in runs.items()}
     for k, v in stats.items():
-        print(f"    {k}: p50 {v.p50_ms:.0f} ms, p95 {v.p95_ms:.0f} ms, p99 {v.p99_ms:.0f} ms, "
-              f"{v.throughput:.1f} msg/s, {v.errors} failed")
+        print(
+            f"    {k}: p50 {v.p50_ms:.0f} ms, p95 {v.p95_ms:.0f} ms, p99 {v.p99_ms:.0f} ms, "
+            f"{v.throughput:.1f} msg/s, {v.errors} failed"
+        )
     print(f"    memory: rasa {rasa_rss:.0f} MiB, actions {actions_rss:.0f} MiB")
     train = None if a.no_train else measure_training(logdir / "train.log")
     load_after = machine.load_average()
@@ -492,14 +544,28 @@ def main() -> int:
         name = f"latency-{stamp}-{commit.split()[0]}.png"
         plot(runs, n, IMG / name, f"Latency of {n * a.per_conversation} messages, {date}, commit {commit}")
         image = f"img/benchmarks/{name}"
-    result = BenchResult(date=date, commit=commit, machine=machine.describe(),
-                         load=machine.load_note(load_before, load_after), n_conv=n,
-                         per_conv=a.per_conversation, stats=stats, rasa_rss_mib=rasa_rss,
-                         actions_rss_mib=actions_rss, real_model_bytes=model.stat().st_size,
-                         train=train, image=image)
-    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(
-        {"result": asdict(result), "latencies_s": {k: v.latencies_s for k, v in runs.items()}},
-        indent=1, default=str), encoding="utf-8")
+    result = BenchResult(
+        date=date,
+        commit=commit,
+        machine=machine.describe(),
+        load=machine.load_note(load_before, load_after),
+        n_conv=n,
+        per_conv=a.per_conversation,
+        stats=stats,
+        rasa_rss_mib=rasa_rss,
+        actions_rss_mib=actions_rss,
+        real_model_bytes=model.stat().st_size,
+        train=train,
+        image=image,
+    )
+    (RESULTS / f"bench-{stamp}.json").write_text(
+        json.dumps(
+            {"result": asdict(result), "latencies_s": {k: v.latencies_s for k, v in runs.items()}},
+            indent=1,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
     section = render_section(result)
     print(section)
     if not a.no_doc:

@@ -1,6 +1,7 @@
 """Reads what `rasa test`, `rasa data validate` and pytest wrote under results/ and renders the
 summary page docs/evaluation.md. Pure functions on files and strings (tested in
 tests/tools/test_bench_tools.py); tools/evaluate.py runs the commands and calls `render`."""
+
 from __future__ import annotations
 
 import json
@@ -21,6 +22,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m|\x1b\(B|\x1b\(0")
 @dataclass(frozen=True)
 class Scores:
     """The headline figures of one Rasa classification report (sklearn's, as JSON)."""
+
     accuracy: float
     macro_f1: float
     weighted_f1: float
@@ -46,14 +48,20 @@ def scores(report: Dict[str, Any]) -> Scores:
 def weakest_labels(report: Dict[str, Any], n: int = 5) -> List[Tuple[str, float, int]]:
     """The `n` labels with the lowest F1 (label, f1, support), lowest first."""
     skip = {"accuracy", "macro avg", "weighted avg", "micro avg"}
-    rows = [(k, float(v["f1-score"]), int(v["support"])) for k, v in report.items()
-            if k not in skip and isinstance(v, dict) and v.get("support")]
+    rows = [
+        (k, float(v["f1-score"]), int(v["support"]))
+        for k, v in report.items()
+        if k not in skip and isinstance(v, dict) and v.get("support")
+    ]
     return sorted(rows, key=lambda r: (r[1], -r[2], r[0]))[:n]
 
 
-def confused_pairs(errors: Sequence[Dict[str, Any]], n: int = 10,
-                   target_key: str = "intent",
-                   prediction_key: str = "intent_prediction") -> List[Tuple[str, str, int]]:
+def confused_pairs(
+    errors: Sequence[Dict[str, Any]],
+    n: int = 10,
+    target_key: str = "intent",
+    prediction_key: str = "intent_prediction",
+) -> List[Tuple[str, str, int]]:
     """The `n` most frequent (expected, predicted) pairs in a Rasa `*_errors.json`.
 
     Intent errors: {"intent": ..., "intent_prediction": {"name": ...}}; response selection
@@ -88,9 +96,9 @@ def story_results(report: Dict[str, Any], failed_stories_yml: str) -> StoryResul
 
 @dataclass
 class Validation:
-    warnings: Dict[str, List[str]]   # message ('…' for quoted names) -> those names, if any
+    warnings: Dict[str, List[str]]  # message ('…' for quoted names) -> those names, if any
     errors: List[str]
-    info: List[str]                  # rasa.validator's own conclusions (e.g. no conflicts)
+    info: List[str]  # rasa.validator's own conclusions (e.g. no conflicts)
 
 
 def validation_summary(output: str) -> Validation:
@@ -114,8 +122,7 @@ def validation_summary(output: str) -> Validation:
             continue
         if m:
             msg = m.group(2).strip()
-            warnings.setdefault(re.sub(r"'[^']+'", "'…'", msg), []).extend(
-                re.findall(r"'([^']+)'", msg))
+            warnings.setdefault(re.sub(r"'[^']+'", "'…'", msg), []).extend(re.findall(r"'([^']+)'", msg))
             continue
         m = re.search(r"INFO\s+rasa\.validator\s+-\s+(.*)", line)
         if m and not m.group(1).startswith("Validating") and "validation..." not in m.group(1):
@@ -129,7 +136,7 @@ class PytestResult:
     failures: int
     errors: int
     skipped: int
-    failed: List[Tuple[str, str]]    # (test name, first line of the message)
+    failed: List[Tuple[str, str]]  # (test name, first line of the message)
 
 
 def junit_summary(xml_text: str) -> PytestResult:
@@ -153,6 +160,7 @@ def junit_summary(xml_text: str) -> PytestResult:
 
 
 # ---------------------------------------------------------------------------- rendering
+
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f} %"
@@ -179,8 +187,11 @@ def _read_json(path: Path) -> Any:
 def _entity_reports(folder: Path) -> Dict[str, Dict[str, Any]]:
     """Entity reports are named after their extractor: DIETClassifier_report.json, ..."""
     skip = {"intent_report.json", "response_selection_report.json"}
-    return {p.name[: -len("_report.json")]: json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(folder.glob("*_report.json")) if p.name not in skip}
+    return {
+        p.name[: -len("_report.json")]: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(folder.glob("*_report.json"))
+        if p.name not in skip
+    }
 
 
 def nlu_section(title: str, folder: Path, img: Dict[str, str]) -> List[str]:
@@ -201,21 +212,32 @@ def nlu_section(title: str, folder: Path, img: Dict[str, str]) -> List[str]:
             out.append(scores_row(f"entities ({name})¹", scores(rep)))
     out.append("")
     if ents:
-        out += ["¹ Entities are scored per token by Rasa: accuracy counts the tokens outside any "
-                "entity too, macro/weighted F1 only the entity labels.", ""]
+        out += [
+            "¹ Entities are scored per token by Rasa: accuracy counts the tokens outside any "
+            "entity too, macro/weighted F1 only the entity labels.",
+            "",
+        ]
     out += ["**10 most confused intent pairs** (from `intent_errors.json`):", ""]
     out += pairs_table(confused_pairs(_read_json(folder / "intent_errors.json") or []))
     out.append("")
     if rs:
-        rs_pairs = confused_pairs(_read_json(folder / "response_selection_errors.json") or [], 5,
-                                  "intent_response_key_target", "intent_response_key_prediction")
+        rs_pairs = confused_pairs(
+            _read_json(folder / "response_selection_errors.json") or [],
+            5,
+            "intent_response_key_target",
+            "intent_response_key_prediction",
+        )
         out += ["**Most confused FAQ answers** (from `response_selection_errors.json`):", ""]
         out += pairs_table(rs_pairs)
         out.append("")
     weak = weakest_labels(intent)
     if weak:
-        out += ["Weakest intents (F1, examples): " + ", ".join(
-            f"`{k}` {_pct(f)} ({n})" for k, f, n in weak) + ".", ""]
+        out += [
+            "Weakest intents (F1, examples): "
+            + ", ".join(f"`{k}` {_pct(f)} ({n})" for k, f, n in weak)
+            + ".",
+            "",
+        ]
     for alt, path in img.items():
         out += [f"![{alt}]({path})", ""]
     return out
@@ -224,10 +246,10 @@ def nlu_section(title: str, folder: Path, img: Dict[str, str]) -> List[str]:
 @dataclass
 class UserView:
     total: int
-    right: int          # answered, with the right intent (and the right FAQ topic)
-    fallback: int       # "I did not understand" + the closest topics as buttons
+    right: int  # answered, with the right intent (and the right FAQ topic)
+    fallback: int  # "I did not understand" + the closest topics as buttons
     fallback_button: int  # ... of which a button holds the right FAQ topic
-    wrong: int          # answered, but not what was asked
+    wrong: int  # answered, but not what was asked
 
 
 FALLBACK = "nlu_fallback"
@@ -236,7 +258,8 @@ FALLBACK = "nlu_fallback"
 def answered_right(record: Dict[str, Any]) -> bool:
     """The user got an answer, with the right intent (and the right FAQ topic)."""
     return record["predicted"] == record["intent"] and (
-        not record.get("topic") or record.get("predicted_topic") == record["topic"])
+        not record.get("topic") or record.get("predicted_topic") == record["topic"]
+    )
 
 
 def user_view(records: Sequence[Dict[str, Any]], faq_only: bool = False) -> UserView:
@@ -245,8 +268,7 @@ def user_view(records: Sequence[Dict[str, Any]], faq_only: bool = False) -> User
     fallbacks = [r for r in rows if r["predicted"] == FALLBACK]
     right = sum(1 for r in rows if answered_right(r))
     with_button = sum(1 for r in fallbacks if r.get("topic") in (r.get("buttons") or []))
-    return UserView(len(rows), right, len(fallbacks), with_button,
-                    len(rows) - right - len(fallbacks))
+    return UserView(len(rows), right, len(fallbacks), with_button, len(rows) - right - len(fallbacks))
 
 
 def user_view_section(folder: Path) -> List[str]:
@@ -255,22 +277,29 @@ def user_view_section(folder: Path) -> List[str]:
     records = _read_json(folder / "records.json")
     if records is None:
         return out + ["Not run (step `user-view`).", ""]
-    out += ["The same held-out messages, through the whole NLU pipeline with the fallback and the",
-            "FAQ confidence gate: the answer the user would see.", "",
-            "| messages | right answer | fallback (of which the buttons hold the right topic) "
-            "| wrong answer |",
-            "|---|---|---|---|"]
+    out += [
+        "The same held-out messages, through the whole NLU pipeline with the fallback and the",
+        "FAQ confidence gate: the answer the user would see.",
+        "",
+        "| messages | right answer | fallback (of which the buttons hold the right topic) "
+        "| wrong answer |",
+        "|---|---|---|---|",
+    ]
     for label, v in (("all", user_view(records)), ("FAQ questions", user_view(records, True))):
         if v.total:
             button = f" ({v.fallback_button})" if label != "all" else ""
-            out.append(f"| {label}: {v.total} | {_pct(v.right / v.total)} | "
-                       f"{_pct(v.fallback / v.total)}{button} | {_pct(v.wrong / v.total)} |")
+            out.append(
+                f"| {label}: {v.total} | {_pct(v.right / v.total)} | "
+                f"{_pct(v.fallback / v.total)}{button} | {_pct(v.wrong / v.total)} |"
+            )
     wrong = [r for r in records if r["predicted"] != FALLBACK and not answered_right(r)]
     if wrong:
         out += ["", "Wrong answers:", ""]
-        out += [f"- « {r['text']} »: expected `{r.get('topic') or r['intent']}`, got "
-                f"`{r.get('predicted_topic') if r['predicted'] == 'faq' else r['predicted']}`"
-                for r in wrong]
+        out += [
+            f"- « {r['text']} »: expected `{r.get('topic') or r['intent']}`, got "
+            f"`{r.get('predicted_topic') if r['predicted'] == 'faq' else r['predicted']}`"
+            for r in wrong
+        ]
     return out + [""]
 
 
@@ -285,8 +314,13 @@ class RunInfo:
     under_load: str
 
 
-def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
-           example_counts: Dict[str, int], held_out_counts: Dict[str, int]) -> str:
+def render(
+    info: RunInfo,
+    results: Path,
+    img_rel: Dict[str, Dict[str, str]],
+    example_counts: Dict[str, int],
+    held_out_counts: Dict[str, int],
+) -> str:
     """The whole of docs/evaluation.md."""
     model = settings.get("MODEL")
     L: List[str] = [
@@ -348,8 +382,11 @@ def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
             L[-1] += f" Action-level accuracy: {_pct(float(sr['accuracy']))}."
         L.append("")
         if st.failed:
-            L += ["Failed stories (details, with the wrong predictions marked `# predicted:`, in",
-                  "`results/stories/failed_test_stories.yml`):", ""]
+            L += [
+                "Failed stories (details, with the wrong predictions marked `# predicted:`, in",
+                "`results/stories/failed_test_stories.yml`):",
+                "",
+            ]
             L += [f"- {name}" for name in st.failed]
             L.append("")
         for alt, path in img_rel.get("stories", {}).items():
@@ -362,13 +399,20 @@ def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
         for label, group in (("intents", plain), ("FAQ topics (`faq/*`)", faq)):
             if group:
                 lo = sorted(group.items(), key=lambda kv: (kv[1], kv[0]))
-                L.append(f"- {label}: {len(group)}, training examples from {lo[0][1]} to "
-                         f"{lo[-1][1]}; fewest: " + ", ".join(f"`{k}` {v}" for k, v in lo[:5]))
+                L.append(
+                    f"- {label}: {len(group)}, training examples from {lo[0][1]} to "
+                    f"{lo[-1][1]}; fewest: " + ", ".join(f"`{k}` {v}" for k, v in lo[:5])
+                )
         missing = sorted(k for k in example_counts if k not in held_out_counts and k != "faq")
         n_held = sum(held_out_counts.values())
-        L.append(f"- held-out set: {n_held} messages over {len(held_out_counts)} labels"
-                 + (f"; labels without held-out example: {', '.join(f'`{m}`' for m in missing)}"
-                    if missing else ""))
+        L.append(
+            f"- held-out set: {n_held} messages over {len(held_out_counts)} labels"
+            + (
+                f"; labels without held-out example: {', '.join(f'`{m}`' for m in missing)}"
+                if missing
+                else ""
+            )
+        )
         L.append("")
     val_log = results / "validate.log"
     L += ["### `rasa data validate`", ""]
@@ -386,9 +430,13 @@ def render(info: RunInfo, results: Path, img_rel: Dict[str, Dict[str, str]],
             L.append(f"- **error**: {e}")
         for i in v.info:
             L.append(f"- {i}")
-        L += ["", "Rasa's validator cannot see the responses that custom actions send (it reports",
-              "them as unused): the project's content test below checks that every response is",
-              "reachable from a rule, a story, a form or an action.", ""]
+        L += [
+            "",
+            "Rasa's validator cannot see the responses that custom actions send (it reports",
+            "them as unused): the project's content test below checks that every response is",
+            "reachable from a rule, a story, a form or an action.",
+            "",
+        ]
     else:
         L += ["Not run.", ""]
     L += ["### Content test (`tests/content/test_content.py`)", ""]

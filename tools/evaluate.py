@@ -12,6 +12,7 @@ Then copies the key pictures to docs/img/evaluation/ and rewrites docs/evaluatio
 Usage: python -m tools.evaluate [--no-cv] [--cv-epochs N] [--only STEP ...]
 (from the project's root, with the venv's python; `make evaluate` runs it)
 Exits 1 when a step crashed (no report); failing stories or tests are reported, not fatal."""
+
 from __future__ import annotations
 
 import argparse
@@ -36,34 +37,46 @@ IMG = ROOT / "docs" / "img" / "evaluation"
 DOC = ROOT / "docs" / "evaluation.md"
 FOLDS = 5
 STEPS = ("nlu-test", "user-view", "nlu-cv", "stories", "validate", "content")
-NEED_MODEL = {"nlu-test", "user-view", "stories"}          # evaluate the trained model
-OWN_FOLDER = NEED_MODEL | {"nlu-cv"}                        # write results/<step>/
+NEED_MODEL = {"nlu-test", "user-view", "stories"}  # evaluate the trained model
+OWN_FOLDER = NEED_MODEL | {"nlu-cv"}  # write results/<step>/
 
 # results/<folder>/<Rasa's file> -> (docs/img/evaluation/<name>, caption)
 PICTURES: Dict[str, Dict[str, tuple]] = {
     "nlu-test": {
-        "intent_confusion_matrix.png":
-            ("heldout-intent-confusion.png", "Held-out set: intent confusion matrix"),
-        "intent_histogram.png":
-            ("heldout-intent-histogram.png", "Held-out set: intent confidence histogram"),
-        "response_selection_confusion_matrix.png":
-            ("heldout-faq-confusion.png", "Held-out set: FAQ answer confusion matrix"),
-        "response_selection_histogram.png":
-            ("heldout-faq-histogram.png", "Held-out set: FAQ answer confidence histogram"),
-        "DIETClassifier_confusion_matrix.png":
-            ("heldout-entities-confusion.png", "Held-out set: entity confusion matrix (DIET)"),
+        "intent_confusion_matrix.png": (
+            "heldout-intent-confusion.png",
+            "Held-out set: intent confusion matrix",
+        ),
+        "intent_histogram.png": ("heldout-intent-histogram.png", "Held-out set: intent confidence histogram"),
+        "response_selection_confusion_matrix.png": (
+            "heldout-faq-confusion.png",
+            "Held-out set: FAQ answer confusion matrix",
+        ),
+        "response_selection_histogram.png": (
+            "heldout-faq-histogram.png",
+            "Held-out set: FAQ answer confidence histogram",
+        ),
+        "DIETClassifier_confusion_matrix.png": (
+            "heldout-entities-confusion.png",
+            "Held-out set: entity confusion matrix (DIET)",
+        ),
     },
     "nlu-cv": {
-        "intent_confusion_matrix.png":
-            ("cv-intent-confusion.png", "Cross-validation: intent confusion matrix"),
-        "intent_histogram.png":
-            ("cv-intent-histogram.png", "Cross-validation: intent confidence histogram"),
-        "response_selection_histogram.png":
-            ("cv-faq-histogram.png", "Cross-validation: FAQ answer confidence histogram"),
+        "intent_confusion_matrix.png": (
+            "cv-intent-confusion.png",
+            "Cross-validation: intent confusion matrix",
+        ),
+        "intent_histogram.png": ("cv-intent-histogram.png", "Cross-validation: intent confidence histogram"),
+        "response_selection_histogram.png": (
+            "cv-faq-histogram.png",
+            "Cross-validation: FAQ answer confidence histogram",
+        ),
     },
     "stories": {
-        "story_confusion_matrix.png":
-            ("stories-action-confusion.png", "Conversation tests: action confusion matrix"),
+        "story_confusion_matrix.png": (
+            "stories-action-confusion.png",
+            "Conversation tests: action confusion matrix",
+        ),
     },
 }
 
@@ -100,8 +113,7 @@ def label_counts(path: str) -> Dict[str, int]:
     with warnings.catch_warnings():  # about the stories in data/, checked by `validate`
         warnings.simplefilter("ignore")
         td = TrainingDataImporter.load_from_dict(training_data_paths=[path]).get_nlu_data()
-    counts = {k: v for k, v in td.number_of_examples_per_intent.items()
-              if k not in td.retrieval_intents}
+    counts = {k: v for k, v in td.number_of_examples_per_intent.items() if k not in td.retrieval_intents}
     counts.update(td.number_of_examples_per_response)
     return counts
 
@@ -125,9 +137,13 @@ def copy_pictures() -> Dict[str, Dict[str, str]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
-    ap.add_argument("--cv-epochs", type=int, default=int(settings.get("CV_EPOCHS") or 0) or None,
-                    help="epochs of DIET/ResponseSelector during cross-validation "
-                         "(default: those of config.yml; env CV_EPOCHS)")
+    ap.add_argument(
+        "--cv-epochs",
+        type=int,
+        default=int(settings.get("CV_EPOCHS") or 0) or None,
+        help="epochs of DIET/ResponseSelector during cross-validation "
+        "(default: those of config.yml; env CV_EPOCHS)",
+    )
     ap.add_argument("--only", nargs="+", choices=STEPS)
     a = ap.parse_args()
 
@@ -143,23 +159,76 @@ def main() -> int:
 
     config = yaml.safe_load(settings.path("CONFIG").read_text(encoding="utf-8"))
     (RESULTS / "config-cv.yml").write_text(
-        yaml.safe_dump(cv_config(config, a.cv_epochs), sort_keys=False, allow_unicode=True),
-        encoding="utf-8")
+        yaml.safe_dump(cv_config(config, a.cv_epochs), sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
 
     rasa, py, res = str(settings.path("RASA_BIN")), str(settings.path("PYTHON_BIN")), str(RESULTS)
     commands = {
-        "nlu-test": [rasa, "test", "nlu", "--model", model, "--domain", domain, "--nlu", "tests/nlu",
-                     "--out", f"{res}/nlu-test"],
-        "user-view": [py, "-m", "tools.user_view", model, "tests/nlu",
-                      f"{res}/user-view/records.json"],
-        "nlu-cv": [rasa, "test", "nlu", "--nlu", data, "--domain", domain, "--cross-validation",
-                   "--folds", str(FOLDS), "--config", f"{res}/config-cv.yml", "--out", f"{res}/nlu-cv"],
-        "stories": [rasa, "test", "core", "--model", model, "--stories", "tests/stories",
-                    "--out", f"{res}/stories"],
-        "validate": [rasa, "data", "validate", "--domain", domain, "--data", data,
-                     "--config", settings.get("CONFIG"), "--max-history", "5"],
-        "content": [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/content/test_content.py",
-                    "--junitxml", f"{res}/content.xml"],
+        "nlu-test": [
+            rasa,
+            "test",
+            "nlu",
+            "--model",
+            model,
+            "--domain",
+            domain,
+            "--nlu",
+            "tests/nlu",
+            "--out",
+            f"{res}/nlu-test",
+        ],
+        "user-view": [py, "-m", "tools.user_view", model, "tests/nlu", f"{res}/user-view/records.json"],
+        "nlu-cv": [
+            rasa,
+            "test",
+            "nlu",
+            "--nlu",
+            data,
+            "--domain",
+            domain,
+            "--cross-validation",
+            "--folds",
+            str(FOLDS),
+            "--config",
+            f"{res}/config-cv.yml",
+            "--out",
+            f"{res}/nlu-cv",
+        ],
+        "stories": [
+            rasa,
+            "test",
+            "core",
+            "--model",
+            model,
+            "--stories",
+            "tests/stories",
+            "--out",
+            f"{res}/stories",
+        ],
+        "validate": [
+            rasa,
+            "data",
+            "validate",
+            "--domain",
+            domain,
+            "--data",
+            data,
+            "--config",
+            settings.get("CONFIG"),
+            "--max-history",
+            "5",
+        ],
+        "content": [
+            py,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/content/test_content.py",
+            "--junitxml",
+            f"{res}/content.xml",
+        ],
     }
     load_before = machine.load_average()
     started = datetime.now().astimezone()
@@ -177,17 +246,19 @@ def main() -> int:
             crashed.append(step)
     load_after = machine.load_average()
 
-    cv_note = (f"Cross-validation used `config.yml` with the epochs of DIET and the "
-               f"ResponseSelector lowered to {a.cv_epochs} (to fit in about 10 minutes on 2 cores): "
-               f"its figures are a little lower than the real model's would be."
-               if a.cv_epochs else "Cross-validation used `config.yml` unchanged.")
-    cv_note += (f" Rasa leaves out of the cross-validation the intents with fewer than {FOLDS} "
-                f"examples.")
+    cv_note = (
+        f"Cross-validation used `config.yml` with the epochs of DIET and the "
+        f"ResponseSelector lowered to {a.cv_epochs} (to fit in about 10 minutes on 2 cores): "
+        f"its figures are a little lower than the real model's would be."
+        if a.cv_epochs
+        else "Cross-validation used `config.yml` unchanged."
+    )
+    cv_note += f" Rasa leaves out of the cross-validation the intents with fewer than {FOLDS} " f"examples."
     info = es.RunInfo(
         date=started.strftime("%Y-%m-%d %H:%M %Z"),
         commit=machine.git_commit(ROOT),
-        command="make evaluate" + ("" if steps == list(STEPS)
-                                   else f"  (python -m tools.evaluate --only {' '.join(steps)})"),
+        command="make evaluate"
+        + ("" if steps == list(STEPS) else f"  (python -m tools.evaluate --only {' '.join(steps)})"),
         machine=machine.describe(),
         cv_note=cv_note,
         durations=durations,
@@ -198,8 +269,9 @@ def main() -> int:
     DOC.write_text(text, encoding="utf-8")
     print(f"==> wrote {DOC.relative_to(ROOT)} and {IMG.relative_to(ROOT)}/")
     if crashed:
-        print(f"ERROR: these steps crashed (see their logs in results/): {', '.join(crashed)}",
-              file=sys.stderr)
+        print(
+            f"ERROR: these steps crashed (see their logs in results/): {', '.join(crashed)}", file=sys.stderr
+        )
         return 1
     return 0
 

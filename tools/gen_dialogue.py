@@ -125,8 +125,11 @@ def slot_definition(slot: str, uses: List[Tuple[str, Mapping]], table: Table, sh
 
 def memory_slot(slot_type: str, action: str) -> Mapping:
     # Filled by the memory action after every user message (a custom mapping runs it).
-    return {"type": slot_type, "influence_conversation": False,
-            "mappings": [{"type": "custom", "action": action}]}
+    return {
+        "type": slot_type,
+        "influence_conversation": False,
+        "mappings": [{"type": "custom", "action": action}],
+    }
 
 
 def figure_slot() -> Mapping:

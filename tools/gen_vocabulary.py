@@ -7,6 +7,7 @@ care_kind, ald_status and disease.
 
 Rasa's EntitySynonymMapper looks the extracted text up in lower case, whatever the entity: a
 text that would map to two values is refused (`mapper_conflicts`)."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,14 +42,22 @@ SECTIONS: Tuple[Tuple[str, str, bool], ...] = (
 
 
 def _section(name: str) -> vocabulary.Vocabulary:
-    return {"care_kinds": vocabulary.care_kinds, "ald_situations": vocabulary.ald_situations,
-            "diseases": vocabulary.diseases}[name]()
+    return {
+        "care_kinds": vocabulary.care_kinds,
+        "ald_situations": vocabulary.ald_situations,
+        "diseases": vocabulary.diseases,
+    }[name]()
 
 
 def synonym_pairs() -> List[Tuple[str, str]]:
     """(text, value) of every synonym the generated file holds."""
-    return [(phrase, code) for name, _, synonyms in SECTIONS if synonyms
-            for phrase, code in _section(name).phrases() if code is not None]
+    return [
+        (phrase, code)
+        for name, _, synonyms in SECTIONS
+        if synonyms
+        for phrase, code in _section(name).phrases()
+        if code is not None
+    ]
 
 
 def mapper_conflicts(pairs: Iterable[Tuple[str, str]]) -> List[str]:
@@ -95,10 +104,12 @@ def render() -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None, output: Path = OUTPUT) -> int:
-    parser = argparse.ArgumentParser(prog=COMMAND, description="Writes data/nlu/vocabulary.yml "
-                                     "from content/vocabulary.yml.")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when the file on disk differs from what would be written")
+    parser = argparse.ArgumentParser(
+        prog=COMMAND, description="Writes data/nlu/vocabulary.yml " "from content/vocabulary.yml."
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when the file on disk differs from what would be written"
+    )
     args = parser.parse_args(argv)
     try:
         text = render()

@@ -1,5 +1,6 @@
 """Facts about the machine and the run, for docs/evaluation.md and docs/benchmarks.md: CPU,
 RAM, load, commit, resident memory of a process tree (all read from /proc and git)."""
+
 from __future__ import annotations
 
 import os
@@ -16,14 +17,16 @@ def cpu_model(cpuinfo: str) -> str:
 
 def mem_total_gib(meminfo: str) -> float:
     m = re.search(r"^MemTotal:\s+(\d+) kB", meminfo, re.M)
-    return int(m.group(1)) / 1024 ** 2 if m else 0.0
+    return int(m.group(1)) / 1024**2 if m else 0.0
 
 
 def describe() -> str:
     cpuinfo = Path("/proc/cpuinfo").read_text()
     meminfo = Path("/proc/meminfo").read_text()
-    return (f"{os.cpu_count()} cores ({cpu_model(cpuinfo)}), "
-            f"{mem_total_gib(meminfo):.1f} GiB RAM, Linux {os.uname().release}")
+    return (
+        f"{os.cpu_count()} cores ({cpu_model(cpuinfo)}), "
+        f"{mem_total_gib(meminfo):.1f} GiB RAM, Linux {os.uname().release}"
+    )
 
 
 def load_average() -> Tuple[float, float, float]:
@@ -36,9 +39,11 @@ def load_note(before: Tuple[float, ...], after: Tuple[float, ...], cores: int | 
     (what was already running) and after it (the run itself included)."""
     cores = cores or os.cpu_count() or 1
     busy = before[0] >= 0.5
-    return (f"load average {before[0]:.2f} before the run, {after[0]:.2f} after it, on {cores} "
-            f"cores; " + ("**other work was running on the machine**, so the figures are "
-                          "pessimistic" if busy else "the machine was otherwise idle"))
+    return f"load average {before[0]:.2f} before the run, {after[0]:.2f} after it, on {cores} " f"cores; " + (
+        "**other work was running on the machine**, so the figures are " "pessimistic"
+        if busy
+        else "the machine was otherwise idle"
+    )
 
 
 def git_commit(root: Path) -> str:
@@ -86,4 +91,3 @@ def tree_rss_mib(pid: int) -> float:
         except OSError:
             continue
     return total / 1024
-

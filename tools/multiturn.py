@@ -31,6 +31,7 @@ Score: a conversation is right when every turn passes; turns are scored over the
 have checks. The exit code is 0 (it is a measure) unless --strict and something failed.
 `run(url, conversations)` is the entry point for other tools (`make evaluate`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,10 @@ from ald.text import fold, fold_same_length
 
 ROOT = Path(__file__).resolve().parents[1]
 CONVERSATIONS_DIR = ROOT / "tests" / "conversations"
-SET_FILES: Dict[str, Path] = {"dev": CONVERSATIONS_DIR / "dev.yml",
-                              "heldout": CONVERSATIONS_DIR / "heldout.yml"}
+SET_FILES: Dict[str, Path] = {
+    "dev": CONVERSATIONS_DIR / "dev.yml",
+    "heldout": CONVERSATIONS_DIR / "heldout.yml",
+}
 
 MIN_TURNS, MAX_TURNS = 2, 5
 KINDS = ("fallback", "understood", "question", "answer")
@@ -64,11 +67,25 @@ _ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 #: What the assistant says when it did not understand (folded): utter_fallback_* and the
 #: wordings a new implementation is likely to keep.
-FALLBACK_RE = re.compile(r"je n'ai pas (bien |tres bien |tout a fait )?compris|je ne (te |vous )?comprends "
-                         r"(pas|toujours pas)|je ne suis pas sur d'avoir compris")
+FALLBACK_RE = re.compile(
+    r"je n'ai pas (bien |tres bien |tout a fait )?compris|je ne (te |vous )?comprends "
+    r"(pas|toujours pas)|je ne suis pas sur d'avoir compris"
+)
 
-_MONTHS_FR = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-              "octobre", "novembre", "decembre")
+_MONTHS_FR = (
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+)
 
 
 class SchemaError(ValueError):
@@ -77,6 +94,7 @@ class SchemaError(ValueError):
 
 # --------------------------------------------------------------------------- checks
 
+
 def fold_pattern(pattern: str) -> str:
     """Fold a regex like the replies (lower case, no accents) but leave its escapes alone:
     folding '\\D' or '\\S' to lower case would change what they mean."""
@@ -84,7 +102,7 @@ def fold_pattern(pattern: str) -> str:
     i = 0
     while i < len(pattern):
         if pattern[i] == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i:i + 2])
+            out.append(pattern[i : i + 2])
             i += 2
         else:
             out.append(fold_same_length(pattern[i]))
@@ -107,7 +125,7 @@ def date_pattern(d: date) -> str:
 
 
 def reply_kind(messages: Sequence[str]) -> str:
-    """"fallback", "question" or "answer" (see the module docstring)."""
+    """ "fallback", "question" or "answer" (see the module docstring)."""
     folded = fold(" ".join(messages))
     if FALLBACK_RE.search(folded):
         return "fallback"
@@ -183,6 +201,7 @@ class ConversationSet:
 
 # --------------------------------------------------------------------------- loading
 
+
 def _compile(where: str, key: str, value: Any) -> Tuple[Pattern, ...]:
     if not isinstance(value, list) or not value:
         raise SchemaError(f"{where}: '{key}' must be a non-empty list of regexes")
@@ -229,12 +248,14 @@ def parse_turn(where: str, data: Any) -> Turn:
     kind = data.get("kind")
     if kind is not None and kind not in KINDS:
         raise SchemaError(f"{where}: unknown kind {kind!r} (kinds: {', '.join(KINDS)})")
-    return Turn(text=text.strip(),
-                any=_compile(where, "any", data["any"]) if "any" in data else (),
-                all=_compile(where, "all", data["all"]) if "all" in data else (),
-                none=_compile(where, "none", data["none"]) if "none" in data else (),
-                dates=_dates(where, data["dates"]) if "dates" in data else (),
-                kind=kind)
+    return Turn(
+        text=text.strip(),
+        any=_compile(where, "any", data["any"]) if "any" in data else (),
+        all=_compile(where, "all", data["all"]) if "all" in data else (),
+        none=_compile(where, "none", data["none"]) if "none" in data else (),
+        dates=_dates(where, data["dates"]) if "dates" in data else (),
+        kind=kind,
+    )
 
 
 def parse_conversations(data: Any, name: str, source: str = "") -> ConversationSet:
@@ -273,9 +294,14 @@ def parse_conversations(data: Any, name: str, source: str = "") -> ConversationS
         about = item.get("about", "")
         if not isinstance(about, str):
             raise SchemaError(f"{where}: 'about' must be text")
-        conversations.append(Conversation(
-            id=cid, set=name, about=about.strip(),
-            turns=tuple(parse_turn(f"{where} turn {i}", t) for i, t in enumerate(turns, 1))))
+        conversations.append(
+            Conversation(
+                id=cid,
+                set=name,
+                about=about.strip(),
+                turns=tuple(parse_turn(f"{where} turn {i}", t) for i, t in enumerate(turns, 1)),
+            )
+        )
     return ConversationSet(name=name, today=today, conversations=tuple(conversations))
 
 
@@ -295,6 +321,7 @@ def load_sets(names: Iterable[str]) -> List[ConversationSet]:
 
 
 # --------------------------------------------------------------------------- results
+
 
 @dataclass
 class TurnResult:
@@ -332,9 +359,11 @@ class Score:
         return f"{100 * a / b:.0f} %" if b else "-"
 
     def line(self, name: str) -> str:
-        return (f"{name:8} conversations {self.conversations_right}/{self.conversations} "
-                f"({self._pct(self.conversations_right, self.conversations)}), "
-                f"turns {self.turns_right}/{self.turns} ({self._pct(self.turns_right, self.turns)})")
+        return (
+            f"{name:8} conversations {self.conversations_right}/{self.conversations} "
+            f"({self._pct(self.conversations_right, self.conversations)}), "
+            f"turns {self.turns_right}/{self.turns} ({self._pct(self.turns_right, self.turns)})"
+        )
 
 
 @dataclass
@@ -369,10 +398,24 @@ class Report:
             "scores": scores,
             "total": self.score().__dict__,
             "conversations": [
-                {"id": r.id, "set": r.set, "passed": r.passed,
-                 "turns": [{"turn": t.index, "text": t.text, "reply": t.reply, "checked": t.checked,
-                            "passed": t.passed, "failures": t.failures} for t in r.turns]}
-                for r in self.results],
+                {
+                    "id": r.id,
+                    "set": r.set,
+                    "passed": r.passed,
+                    "turns": [
+                        {
+                            "turn": t.index,
+                            "text": t.text,
+                            "reply": t.reply,
+                            "checked": t.checked,
+                            "passed": t.passed,
+                            "failures": t.failures,
+                        }
+                        for t in r.turns
+                    ],
+                }
+                for r in self.results
+            ],
         }
 
     def format(self) -> str:
@@ -393,6 +436,7 @@ class Report:
 
 # --------------------------------------------------------------------------- running
 
+
 def webhook_url(url: str) -> str:
     """The REST webhook of a Rasa server at `url` (its base URL, or the webhook itself)."""
     url = url.rstrip("/")
@@ -410,8 +454,9 @@ async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str
     return [m["text"] for m in data if isinstance(m, dict) and isinstance(m.get("text"), str)]
 
 
-async def _converse(session: aiohttp.ClientSession, url: str, conversation: Conversation,
-                    gate: asyncio.Semaphore) -> ConversationResult:
+async def _converse(
+    session: aiohttp.ClientSession, url: str, conversation: Conversation, gate: asyncio.Semaphore
+) -> ConversationResult:
     # A fresh sender per conversation (and per run): no state left from an earlier one.
     sender = f"multiturn-{conversation.id}-{uuid.uuid4().hex[:12]}"
     results: List[TurnResult] = []
@@ -419,8 +464,7 @@ async def _converse(session: aiohttp.ClientSession, url: str, conversation: Conv
     async with gate:
         for index, turn in enumerate(conversation.turns, 1):
             if broken is not None:
-                results.append(TurnResult(index, turn.text, "", turn.checked,
-                                          [f"not sent: turn {broken}"]))
+                results.append(TurnResult(index, turn.text, "", turn.checked, [f"not sent: turn {broken}"]))
                 continue
             try:
                 messages = await _send(session, url, sender, turn.text)
@@ -429,13 +473,15 @@ async def _converse(session: aiohttp.ClientSession, url: str, conversation: Conv
                 results.append(TurnResult(index, turn.text, "", turn.checked, [f"no reply: {reason}"]))
                 broken = f"{index} got no reply"
                 continue
-            results.append(TurnResult(index, turn.text, "\n".join(messages), turn.checked,
-                                      turn.failures(messages)))
+            results.append(
+                TurnResult(index, turn.text, "\n".join(messages), turn.checked, turn.failures(messages))
+            )
     return ConversationResult(conversation.id, conversation.set, results)
 
 
-async def run_async(url: str, conversations: Sequence[Conversation], concurrency: int = 4,
-                    timeout: float = 60.0) -> Report:
+async def run_async(
+    url: str, conversations: Sequence[Conversation], concurrency: int = 4, timeout: float = 60.0
+) -> Report:
     """See `run`."""
     endpoint = webhook_url(url)
     gate = asyncio.Semaphore(max(1, concurrency))
@@ -445,8 +491,9 @@ async def run_async(url: str, conversations: Sequence[Conversation], concurrency
     return Report(url=url, results=list(results))
 
 
-def run(url: str, conversations: Sequence[Conversation], concurrency: int = 4,
-        timeout: float = 60.0) -> Report:
+def run(
+    url: str, conversations: Sequence[Conversation], concurrency: int = 4, timeout: float = 60.0
+) -> Report:
     """Send each conversation to the Rasa server at `url` (base URL, e.g.
     http://127.0.0.1:5005), `concurrency` conversations at a time, each one's turns in order,
     and check every reply. `timeout`: seconds allowed for one reply. Must not be called from a
@@ -461,9 +508,14 @@ def _conversations(sets: Iterable[ConversationSet]) -> List[Conversation]:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.multiturn", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
-    parser.add_argument("--set", choices=("dev", "heldout", "all"), default="dev", dest="which",
-                        help="which conversations (default: dev); a held-out failure prints its "
-                             "sentences: leave that set to whoever reports the score")
+    parser.add_argument(
+        "--set",
+        choices=("dev", "heldout", "all"),
+        default="dev",
+        dest="which",
+        help="which conversations (default: dev); a held-out failure prints its "
+        "sentences: leave that set to whoever reports the score",
+    )
     parser.add_argument("--json", type=Path, help="write the full report (every turn and reply) here")
     parser.add_argument("--concurrency", type=int, default=4, help="conversations at a time")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed for one reply")

@@ -11,6 +11,7 @@ from --days, else the setting RETENTION_DAYS (90 by default). Only counts are
 printed, never conversation ids. On SQLite, deleted rows are overwritten on disk
 (secure_delete); PostgreSQL reclaims the space with its (auto)vacuum.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,18 @@ def default_endpoints() -> str:
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--days", type=int, default=None,
-                   help=f"retention in days (default: the setting RETENTION_DAYS, "
-                        f"{settings.default('RETENTION_DAYS')} unless set)")
-    p.add_argument("--endpoints", default=None,
-                   help="endpoints file (default: from $RASA_PROFILE)")
+    p.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help=f"retention in days (default: the setting RETENTION_DAYS, "
+        f"{settings.default('RETENTION_DAYS')} unless set)",
+    )
+    p.add_argument("--endpoints", default=None, help="endpoints file (default: from $RASA_PROFILE)")
     p.add_argument("--dry-run", action="store_true", help="count, delete nothing")
-    p.add_argument("--now", default=None,
-                   help="reference date-time, ISO 8601 (default: now; for tests and replays)")
+    p.add_argument(
+        "--now", default=None, help="reference date-time, ISO 8601 (default: now; for tests and replays)"
+    )
     args = p.parse_args(argv)
     if args.days is None:
         args.days = settings.get_int("RETENTION_DAYS")
@@ -109,8 +114,7 @@ def purge(engine: Engine, cutoff: float, dry_run: bool = False) -> Tuple[int, in
         senders = conn.execute(sa.select(sa.func.count()).select_from(stale.subquery())).scalar()
         if dry_run:
             n_events = conn.execute(
-                sa.select(sa.func.count()).select_from(events)
-                .where(events.c.sender_id.in_(stale))
+                sa.select(sa.func.count()).select_from(events).where(events.c.sender_id.in_(stale))
             ).scalar()
         else:
             n_events = conn.execute(events.delete().where(events.c.sender_id.in_(stale))).rowcount
@@ -134,8 +138,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         engine.dispose()
     limit = datetime.fromtimestamp(cutoff, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     verb = "would be deleted" if args.dry_run else "deleted"
-    print(f"purge: {conversations} conversation(s), {n_events} event(s) {verb} "
-          f"(last event before {limit}, retention {args.days} days, {args.endpoints})")
+    print(
+        f"purge: {conversations} conversation(s), {n_events} event(s) {verb} "
+        f"(last event before {limit}, retention {args.days} days, {args.endpoints})"
+    )
     return 0
 
 

@@ -3,6 +3,7 @@ page, on free local ports, each with its own environment. Paths and defaults com
 ald/settings.py.
 
 Used by the integration and browser tests and by `make bench`; nothing here is mocked."""
+
 from __future__ import annotations
 
 import json
@@ -83,32 +84,59 @@ def spawn(name: str, args: List[str], env: Dict[str, str], logdir: Path) -> Proc
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{name}.log"
     with open(log, "ab") as fh:  # the child keeps its own copy of the file descriptor
-        popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+        popen = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
     return Proc(name, popen, log)
 
 
-def start_action_server(logdir: Path, port: Optional[int] = None,
-                        env: Optional[Dict[str, str]] = None) -> tuple[Proc, int]:
+def start_action_server(
+    logdir: Path, port: Optional[int] = None, env: Optional[Dict[str, str]] = None
+) -> tuple[Proc, int]:
     port = port or free_port()
     e = base_env({"SANIC_HOST": "127.0.0.1", **(env or {})})
-    p = spawn(f"actions-{port}", [str(settings.path("RASA_BIN")), "run", "actions",
-                                  "--actions", "actions", "--port", str(port)], e, logdir)
+    p = spawn(
+        f"actions-{port}",
+        [str(settings.path("RASA_BIN")), "run", "actions", "--actions", "actions", "--port", str(port)],
+        e,
+        logdir,
+    )
     wait_http(f"http://127.0.0.1:{port}/health", proc=p.popen)
     return p, port
 
 
-def start_rasa_server(logdir: Path, action_port: int, port: Optional[int] = None,
-                      endpoints: str = settings.PROFILES["sqlite"],
-                      env: Optional[Dict[str, str]] = None,
-                      extra_args: Optional[List[str]] = None) -> tuple[Proc, int]:
+def start_rasa_server(
+    logdir: Path,
+    action_port: int,
+    port: Optional[int] = None,
+    endpoints: str = settings.PROFILES["sqlite"],
+    env: Optional[Dict[str, str]] = None,
+    extra_args: Optional[List[str]] = None,
+) -> tuple[Proc, int]:
     """Start `rasa run` with the REST and socket.io channels; returns once it answers."""
     port = port or free_port()
-    e = base_env({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-                  "SQLITE_DB": str(logdir / "rasa.db"), **(env or {})})
-    args = [str(settings.path("RASA_BIN")), "run", "--model", str(settings.path("MODEL")),
-            "--endpoints", endpoints, "--credentials", settings.get("CREDENTIALS"),
-            "--interface", "127.0.0.1", "--port", str(port), *(extra_args or [])]
+    e = base_env(
+        {
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "SQLITE_DB": str(logdir / "rasa.db"),
+            **(env or {}),
+        }
+    )
+    args = [
+        str(settings.path("RASA_BIN")),
+        "run",
+        "--model",
+        str(settings.path("MODEL")),
+        "--endpoints",
+        endpoints,
+        "--credentials",
+        settings.get("CREDENTIALS"),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *(extra_args or []),
+    ]
     p = spawn(f"rasa-{port}", args, e, logdir)
     wait_http(f"http://127.0.0.1:{port}/", proc=p.popen)
     # "/" answers before the model is loaded: wait for the REST channel to really reply.
@@ -124,28 +152,37 @@ def start_rasa_server(logdir: Path, action_port: int, port: Optional[int] = None
     return p, port
 
 
-def start_web_server(logdir: Path, rasa_port: int, port: Optional[int] = None,
-                     env: Optional[Dict[str, str]] = None) -> tuple[Proc, int]:
+def start_web_server(
+    logdir: Path, rasa_port: int, port: Optional[int] = None, env: Optional[Dict[str, str]] = None
+) -> tuple[Proc, int]:
     """Start the patient page (web/serve.py) talking to the Rasa server on `rasa_port`.
 
     Start Rasa with WEB_ORIGIN=http://127.0.0.1:<this port> (and `--cors` the same) so that
     its socket.io channel accepts the page: pick the port first with `free_port()`."""
     port = port or free_port()
     e = base_env({"RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}", **(env or {})})
-    p = spawn(f"web-{port}", [str(settings.path("PYTHON_BIN")), "-m", "web.serve",
-                              "--host", "127.0.0.1", "--port", str(port)], e, logdir)
+    p = spawn(
+        f"web-{port}",
+        [str(settings.path("PYTHON_BIN")), "-m", "web.serve", "--host", "127.0.0.1", "--port", str(port)],
+        e,
+        logdir,
+    )
     wait_http(f"http://127.0.0.1:{port}/healthz", timeout=30, proc=p.popen)
     return p, port
 
 
-def socket_token(session_id: str, ttl: int = 600, secret: Optional[str] = None,
-                 now: Optional[float] = None) -> str:
+def socket_token(
+    session_id: str, ttl: int = 600, secret: Optional[str] = None, now: Optional[float] = None
+) -> str:
     """A socket.io token for conversation `session_id`, as web/serve.py issues them."""
     import jwt
 
     t = int(time.time() if now is None else now)
-    return jwt.encode({"sub": session_id, "aud": settings.get("SOCKET_TOKEN_AUDIENCE"), "iat": t,
-                       "exp": t + ttl, "sst": t}, secret or SOCKET_JWT_SECRET, algorithm="HS256")
+    return jwt.encode(
+        {"sub": session_id, "aud": settings.get("SOCKET_TOKEN_AUDIENCE"), "iat": t, "exp": t + ttl, "sst": t},
+        secret or SOCKET_JWT_SECRET,
+        algorithm="HS256",
+    )
 
 
 def rest_send(port: int, sender: str, text: str, timeout: float = 60) -> List[dict]:
@@ -173,6 +210,7 @@ def texts(messages: List[dict]) -> str:
 @dataclass
 class Stack:
     """An action server and one or more Rasa servers started together."""
+
     logdir: Path
     procs: List[Proc] = field(default_factory=list)
 

@@ -8,6 +8,7 @@ Writes results/user-view/records.json; tools/eval_summary.py turns it into a tab
 
 Usage: python -m tools.user_view [MODEL] [NLU_FOLDER] [OUT_FILE]
 (from the project's root, so that the model's custom components (components/) import)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -28,22 +29,25 @@ async def records(model: str, nlu: str) -> List[Dict[str, Any]]:
     for example in load_data(nlu).intent_examples:
         parse = await agent.parse_message(example.get("text"))
         selector = (parse.get("response_selector") or {}).get("faq") or {}
-        out.append({
-            "text": example.get("text"),
-            "intent": example.get("intent"),
-            "topic": example.get("intent_response_key"),
-            "predicted": (parse.get("intent") or {}).get("name"),
-            "predicted_topic": (selector.get("response") or {}).get("intent_response_key"),
-            "buttons": [r.get("intent_response_key") for r in (selector.get("ranking") or [])[:3]],
-        })
+        out.append(
+            {
+                "text": example.get("text"),
+                "intent": example.get("intent"),
+                "topic": example.get("intent_response_key"),
+                "predicted": (parse.get("intent") or {}).get("name"),
+                "predicted_topic": (selector.get("response") or {}).get("intent_response_key"),
+                "buttons": [r.get("intent_response_key") for r in (selector.get("ranking") or [])[:3]],
+            }
+        )
     return out
 
 
 def main() -> int:
     model = sys.argv[1] if len(sys.argv) > 1 else str(settings.path("MODEL"))
     nlu = sys.argv[2] if len(sys.argv) > 2 else str(settings.ROOT / "tests" / "nlu")
-    out = Path(sys.argv[3] if len(sys.argv) > 3
-               else settings.path("RESULTS_DIR") / "user-view" / "records.json")
+    out = Path(
+        sys.argv[3] if len(sys.argv) > 3 else settings.path("RESULTS_DIR") / "user-view" / "records.json"
+    )
     recs = asyncio.run(records(model, nlu))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(recs, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -11,6 +11,7 @@ positives of Rasa 3.6's validator that this project cannot avoid:
 
 Usage: python -m tools.validate (from the project's root; `make validate` runs it).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,12 +28,12 @@ DUPLICATED_FAQ = "The following duplicated intents have been found across multip
 
 
 def sent_by_actions_or_forms() -> Set[str]:
-    parts: List[Dict[str, Any]] = [yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-                                   for f in settings.domain_files()]
+    parts: List[Dict[str, Any]] = [
+        yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in settings.domain_files()
+    ]
     slots = {name for part in parts for name in part.get("slots") or {}}
     responses = {name for part in parts for name in part.get("responses") or {}}
-    source = "\n".join(p.read_text(encoding="utf-8")
-                       for p in sorted((ROOT / "actions").rglob("*.py")))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "actions").rglob("*.py")))
     names = set(re.findall(r'"(utter_[a-z0-9_]+)"', source))
     prefixes = set(re.findall(r'f"(utter_[a-z0-9_]+)_\{', source))
     forms = yaml.safe_load((ROOT / "dialogue" / "forms.yml").read_text(encoding="utf-8")) or {}
@@ -43,9 +44,20 @@ def sent_by_actions_or_forms() -> Set[str]:
 
 
 def main() -> int:
-    cmd = [str(settings.path("RASA_BIN")), "data", "validate", "--fail-on-warnings",
-           "--domain", settings.get("DOMAIN"), "--data", settings.get("DATA"),
-           "--config", settings.get("CONFIG"), "--max-history", "5"]
+    cmd = [
+        str(settings.path("RASA_BIN")),
+        "data",
+        "validate",
+        "--fail-on-warnings",
+        "--domain",
+        settings.get("DOMAIN"),
+        "--data",
+        settings.get("DATA"),
+        "--config",
+        settings.get("CONFIG"),
+        "--max-history",
+        "5",
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     output = proc.stdout + proc.stderr
     allowed = sent_by_actions_or_forms()
@@ -65,8 +77,10 @@ def main() -> int:
             print(f"VALIDATION WARNING: {p}")
         print(f"rasa data validate: FAILED ({len(problems)} warnings, exit {proc.returncode})")
         return 1
-    print(f"rasa data validate: clean ({known} known false positives of Rasa's validator skipped: "
-          "responses sent by forms/custom actions, the faq retrieval intent)")
+    print(
+        f"rasa data validate: clean ({known} known false positives of Rasa's validator skipped: "
+        "responses sent by forms/custom actions, the faq retrieval intent)"
+    )
     return 0
 
 

@@ -18,6 +18,7 @@ Settings (ald/settings.py, each overridable by the environment): RASA_SOCKET_JWT
 WEB_TOKEN_TTL, WEB_SESSION_MAX_AGE, WEB_INIT_PAYLOAD (the message the widget sends when it
 opens), SOCKET_TOKEN_AUDIENCE and SOCKET_SESSION_ID_PATTERN (shared with the socket.io channel).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,9 +81,11 @@ class Settings:
         """The settings of the environment `env` (default: this process')."""
         secret = project_settings.secret("RASA_SOCKET_JWT_SECRET", env)
         if len(secret) < 32:
-            raise SystemExit("web/serve.py: RASA_SOCKET_JWT_SECRET must be set (32 characters "
-                             "or more), to the same value as for the Rasa server "
-                             "(scripts/run.sh generates one when it is unset).")
+            raise SystemExit(
+                "web/serve.py: RASA_SOCKET_JWT_SECRET must be set (32 characters "
+                "or more), to the same value as for the Rasa server "
+                "(scripts/run.sh generates one when it is unset)."
+            )
         url = project_settings.get("RASA_PUBLIC_URL", env)
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             raise SystemExit(f"web/serve.py: RASA_PUBLIC_URL is not an http(s) URL: {url!r}")
@@ -96,6 +99,7 @@ class Settings:
 
 
 # --- the page --------------------------------------------------------------------------------
+
 
 def load_figures(path: Path = FIGURES) -> Dict[str, str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -114,7 +118,7 @@ def phone_links(text: str) -> str:
     """HTML of `text` with each phone number in it made a tel: link."""
     out, last = [], 0
     for m in re.finditer(r"\d[\d ]*\d|\d", text):
-        out.append(html.escape(text[last:m.start()]))
+        out.append(html.escape(text[last : m.start()]))
         number = m.group(0)
         out.append(f'<a href="{html.escape(tel_href(number))}">{html.escape(number)}</a>')
         last = m.end()
@@ -127,11 +131,13 @@ _PLACEHOLDER = re.compile(r"\{\{\s*(?:(tel)\s+)?([a-z0-9_]+)\s*\}\}")
 
 def render_page(template: str, figures: Dict[str, str]) -> str:
     """Fill `{{ key }}` (escaped text) and `{{ tel key }}` (phone links) from figures.yml."""
+
     def fill(m: re.Match[str]) -> str:
         kind, key = m.group(1), m.group(2)
         if key not in figures:
             raise KeyError(f"web/index.html uses {{{{ {key} }}}} but figures.yml has no {key!r}")
         return phone_links(figures[key]) if kind == "tel" else html.escape(figures[key])
+
     return _PLACEHOLDER.sub(fill, template)
 
 
@@ -139,35 +145,45 @@ def content_security_policy(settings: Settings) -> str:
     # style-src needs 'unsafe-inline': the widget bundle injects its CSS as <style> elements
     # at run time (webpack style-loader). Scripts are 'self' only: no inline script, no eval,
     # and so no javascript: URL can run.
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        f"connect-src 'self' {settings.rasa_origin} {settings.rasa_ws_origin}",
-        "manifest-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            f"connect-src 'self' {settings.rasa_origin} {settings.rasa_ws_origin}",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def widget_bundle(path: Path = WIDGET_BUNDLE) -> bytes:
     """The rasa-webchat bundle as served: without its remote font import."""
     bundle = path.read_bytes().replace(REMOTE_FONT_IMPORT, b"")
     if b"fonts.googleapis.com" in bundle:
-        raise SystemExit(f"web/serve.py: {path} still refers to fonts.googleapis.com "
-                         "(new widget version?): update REMOTE_FONT_IMPORT.")
+        raise SystemExit(
+            f"web/serve.py: {path} still refers to fonts.googleapis.com "
+            "(new widget version?): update REMOTE_FONT_IMPORT."
+        )
     return bundle
 
 
 # --- tokens ----------------------------------------------------------------------------------
 
+
 def issue_token(settings: Settings, session_id: str, started: int, now: int) -> str:
-    claims = {"sub": session_id, "aud": TOKEN_AUDIENCE, "iat": now, "exp": now + settings.token_ttl,
-              "sst": started}
+    claims = {
+        "sub": session_id,
+        "aud": TOKEN_AUDIENCE,
+        "iat": now,
+        "exp": now + settings.token_ttl,
+        "sst": started,
+    }
     return jwt.encode(claims, settings.secret, algorithm="HS256")
 
 
@@ -176,9 +192,13 @@ def renewable_session(settings: Settings, token: Any, now: int) -> Optional[tupl
     if not isinstance(token, str) or not token or len(token) > 2048:
         return None
     try:
-        claims = jwt.decode(token, settings.secret, algorithms=["HS256"], audience=TOKEN_AUDIENCE,
-                            options={"verify_exp": False, "verify_iat": False,
-                                     "require": ["sub", "sst", "exp"]})
+        claims = jwt.decode(
+            token,
+            settings.secret,
+            algorithms=["HS256"],
+            audience=TOKEN_AUDIENCE,
+            options={"verify_exp": False, "verify_iat": False, "require": ["sub", "sst", "exp"]},
+        )
     except jwt.PyJWTError:
         return None
     sub, started = claims.get("sub"), claims.get("sst")
@@ -194,8 +214,9 @@ def renewable_session(settings: Settings, token: Any, now: int) -> Optional[tupl
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def make_app(settings: Settings, figures_path: Path = FIGURES,
-             clock: Callable[[], float] = time.time) -> web.Application:
+def make_app(
+    settings: Settings, figures_path: Path = FIGURES, clock: Callable[[], float] = time.time
+) -> web.Application:
     if not WIDGET_BUNDLE.is_file():
         raise SystemExit(f"web/serve.py: {WIDGET_BUNDLE} is missing: run `make install`.")
     page = render_page((WEB / "index.html").read_text(encoding="utf-8"), load_figures(figures_path))
@@ -266,8 +287,11 @@ def main(argv: Optional[list[str]] = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s web %(levelname)s %(message)s")
     settings = Settings.from_env()
     app = make_app(settings)
-    print(f"web/serve.py: http://{args.host}:{args.port} (Rasa: {settings.rasa_public_url})",
-          file=sys.stderr, flush=True)
+    print(
+        f"web/serve.py: http://{args.host}:{args.port} (Rasa: {settings.rasa_public_url})",
+        file=sys.stderr,
+        flush=True,
+    )
     web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
 
 

@@ -1,4 +1,5 @@
 """The pieces every action shares: the validator base, answer readers, phrases."""
+
 from __future__ import annotations
 
 import inspect
@@ -36,7 +37,10 @@ def test_resolve_date(today):
     assert resolve_date("2026-02-31", "past", "past") == (None, "utter_date_impossible", {})
     assert resolve_date("12 mars", "future", "any") == (date(2027, 3, 12), None, {})
     assert resolve_date("12 mars 2027", "past", "past") == (
-        None, "utter_date_future_not_allowed", {"date": "12 mars 2027"})
+        None,
+        "utter_date_future_not_allowed",
+        {"date": "12 mars 2027"},
+    )
     assert resolve_date(None, "past", "past") == (None, "utter_date_unparsed", {})
 
 

@@ -1,4 +1,5 @@
 """Session start, helpline, fallback and the end of a form left unanswered."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,12 +21,15 @@ async def test_session_start_fills_every_figure_slot(run, tracker):
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
 
 
-@pytest.mark.parametrize("now_iso,response", [
-    ("2026-11-23T15:00:00+01:00", "utter_helpline_open"),      # Monday afternoon
-    ("2026-11-24T19:30:00+01:00", "utter_helpline_open"),      # Tuesday evening
-    ("2026-11-23T18:00:00+01:00", "utter_helpline_closed"),    # Monday, closing time
-    ("2026-11-28T10:00:00+01:00", "utter_helpline_closed"),    # Saturday
-])
+@pytest.mark.parametrize(
+    "now_iso,response",
+    [
+        ("2026-11-23T15:00:00+01:00", "utter_helpline_open"),  # Monday afternoon
+        ("2026-11-24T19:30:00+01:00", "utter_helpline_open"),  # Tuesday evening
+        ("2026-11-23T18:00:00+01:00", "utter_helpline_closed"),  # Monday, closing time
+        ("2026-11-28T10:00:00+01:00", "utter_helpline_closed"),  # Saturday
+    ],
+)
 async def test_helpline(now, run, tracker, now_iso, response):
     now(now_iso)
     msg = (await run(ActionHelpline(), tracker())).message
@@ -39,15 +43,33 @@ def _user(intent: str) -> dict:
 
 
 async def test_fallback_offers_topics_then_a_person(run, tracker):
-    ranking = {"response_selector": {"faq": {"ranking": [
-        {"intent_response_key": "faq/delai_reponse"}, {"intent_response_key": "faq/renouvellement"}]}}}
-    msg = (await run(ActionFallback(), tracker(intent="nlu_fallback", parse_extra=ranking,
-                                               events=[_user("greet"), _user("nlu_fallback")]))).message
+    ranking = {
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": "faq/delai_reponse"},
+                    {"intent_response_key": "faq/renouvellement"},
+                ]
+            }
+        }
+    }
+    msg = (
+        await run(
+            ActionFallback(),
+            tracker(
+                intent="nlu_fallback", parse_extra=ranking, events=[_user("greet"), _user("nlu_fallback")]
+            ),
+        )
+    ).message
     assert msg["response"] == "utter_fallback_first"
-    assert [b["title"] for b in msg["buttons"]] == ["Quel est le délai de réponse ?",
-                                                    "Comment renouveler le protocole ?"]
-    ran = await run(ActionFallback(), tracker(intent="nlu_fallback",
-                                              events=[_user("nlu_fallback"), _user("nlu_fallback")]))
+    assert [b["title"] for b in msg["buttons"]] == [
+        "Quel est le délai de réponse ?",
+        "Comment renouveler le protocole ?",
+    ]
+    ran = await run(
+        ActionFallback(),
+        tracker(intent="nlu_fallback", events=[_user("nlu_fallback"), _user("nlu_fallback")]),
+    )
     assert ran.message["response"] == "utter_fallback_helpline"
 
 

@@ -1,4 +1,5 @@
 """Is this care covered at 100 %? The form asks only what the rule needs."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,15 +20,22 @@ async def test_coverage_with_an_unknown_or_several_extracted_care_words(run, tra
     # NLU may put a word the rules do not know ("soins") or several words in the slot.
     v = ValidateCoverageForm()
     assert await v.required_slots([], dispatcher, tracker({"care_kind": "soins"}), domain) == ["care_kind"]
-    slots = await v.required_slots([], dispatcher, tracker({"care_kind": ["soins", "transport"],
-                                                            "ald_status": "non_exonerante"}), domain)
+    slots = await v.required_slots(
+        [], dispatcher, tracker({"care_kind": ["soins", "transport"], "ald_status": "non_exonerante"}), domain
+    )
     assert slots[:2] == ["care_kind", "linked_to_ald"]
     assert v.validate_care_kind(["soins", "taxi"], dispatcher, tracker(), domain) == {
-        "care_kind": "transport"}
-    assert v.validate_care_kind("soins", dispatcher, tracker(), domain) == {"care_kind": None, "form_misses": 1}
-    two = tracker(text="mon transport pour mes soins", intent="ask_coverage",
-                  entities=[{"entity": "care_kind", "value": "transport"},
-                            {"entity": "care_kind", "value": "soins"}])
+        "care_kind": "transport"
+    }
+    assert v.validate_care_kind("soins", dispatcher, tracker(), domain) == {
+        "care_kind": None,
+        "form_misses": 1,
+    }
+    two = tracker(
+        text="mon transport pour mes soins",
+        intent="ask_coverage",
+        entities=[{"entity": "care_kind", "value": "transport"}, {"entity": "care_kind", "value": "soins"}],
+    )
     assert v.validate_care_kind("soins", dispatcher, two, domain) == {"care_kind": "transport"}
     assert [m["response"] for m in dispatcher.messages] == ["utter_care_kind_unknown"]
     ran = await run(ActionAnswerCoverage(), tracker({"care_kind": "soins"}))
@@ -35,15 +43,27 @@ async def test_coverage_with_an_unknown_or_several_extracted_care_words(run, tra
     assert ran.events == [{"event": "slot", "timestamp": None, "name": "form_misses", "value": None}]
 
 
-@pytest.mark.parametrize("slots,response,fragment", [
-    ({"care_kind": "kine", "ald_status": "exonerante", "linked_to_ald": False},
-     "utter_coverage_usual", "pas lié à votre ALD"),
-    ({"care_kind": "kine", "ald_status": "exonerante", "linked_to_ald": True, "in_protocol": True},
-     "utter_coverage_100", "prévu dans votre protocole"),
-    ({"care_kind": "transport", "ald_status": "non_exonerante", "linked_to_ald": True},
-     "utter_coverage_transport", "4 € par transport"),
-    ({"care_kind": "medecine_douce"}, "utter_coverage_not_covered", "ne rembourse pas"),
-])
+@pytest.mark.parametrize(
+    "slots,response,fragment",
+    [
+        (
+            {"care_kind": "kine", "ald_status": "exonerante", "linked_to_ald": False},
+            "utter_coverage_usual",
+            "pas lié à votre ALD",
+        ),
+        (
+            {"care_kind": "kine", "ald_status": "exonerante", "linked_to_ald": True, "in_protocol": True},
+            "utter_coverage_100",
+            "prévu dans votre protocole",
+        ),
+        (
+            {"care_kind": "transport", "ald_status": "non_exonerante", "linked_to_ald": True},
+            "utter_coverage_transport",
+            "4 € par transport",
+        ),
+        ({"care_kind": "medecine_douce"}, "utter_coverage_not_covered", "ne rembourse pas"),
+    ],
+)
 async def test_coverage_answer(run, tracker, slots, response, fragment):
     msg = (await run(ActionAnswerCoverage(), tracker(slots))).message
     assert msg["response"] == response
@@ -51,22 +71,35 @@ async def test_coverage_answer(run, tracker, slots, response, fragment):
     assert "{fig_" not in msg["reasons"] + msg["still_pays"]
 
 
-@pytest.mark.parametrize("value,intent,expected", [
-    ("oui", "affirm", True), ("non", "deny", False), ("ouais", "inform", True),
-    ("Non.", "inform", False), ("peut-être", "inform", None),
-])
+@pytest.mark.parametrize(
+    "value,intent,expected",
+    [
+        ("oui", "affirm", True),
+        ("non", "deny", False),
+        ("ouais", "inform", True),
+        ("Non.", "inform", False),
+        ("peut-être", "inform", None),
+    ],
+)
 async def test_yes_no_answers(tracker, dispatcher, domain, value, intent, expected):
     t = tracker(text=value, intent=intent)
     result = ValidateCoverageForm().validate_linked_to_ald(value, dispatcher, t, domain)
     assert result["linked_to_ald"] == expected
     assert [m["response"] for m in dispatcher.messages] == (
-        [] if expected is not None else ["utter_unsure_linked_to_ald"])
+        [] if expected is not None else ["utter_unsure_linked_to_ald"]
+    )
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("je suis en ALD non exonérante", "non_exonerante"), ("pas en ald", "aucune"),
-    ("à 100 %", "exonerante"), ("exonerante", "exonerante"), ("chépa", None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("je suis en ALD non exonérante", "non_exonerante"),
+        ("pas en ald", "aucune"),
+        ("à 100 %", "exonerante"),
+        ("exonerante", "exonerante"),
+        ("chépa", None),
+    ],
+)
 async def test_ald_status_from_text(tracker, dispatcher, domain, value, expected):
     result = ValidateCoverageForm().validate_ald_status(value, dispatcher, tracker(), domain)
     assert result["ald_status"] == expected

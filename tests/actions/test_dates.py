@@ -1,5 +1,6 @@
 """The date questions: the single-date forms built from dialogue/forms.yml (decision, renewal,
 derogatory), the exoneration and the retroactive forms."""
+
 from __future__ import annotations
 
 import re
@@ -33,13 +34,20 @@ def _plain_message_keys() -> set:
 PLAIN_MESSAGE = _plain_message_keys()  # the keys of a message without variables
 
 
-@pytest.mark.parametrize("sent,today_iso,response,kwargs", [
-    ("2026-01-10", "2026-01-15", "utter_decision_waiting_conseil",
-     {"sent": "10 janvier 2026", "favourable_by": "24 janvier 2026", "decision_by": "10 février 2026"}),
-    ("2026-01-10", "2026-01-30", "utter_decision_waiting_decision", {"decision_by": "10 février 2026"}),
-    ("2026-01-10", "2026-03-01", "utter_decision_overdue", {"decision_by": "10 février 2026"}),
-    ("2025-12-20", "2025-12-22", "utter_decision_waiting_conseil", {"decision_by": "20 janvier 2026"}),
-])
+@pytest.mark.parametrize(
+    "sent,today_iso,response,kwargs",
+    [
+        (
+            "2026-01-10",
+            "2026-01-15",
+            "utter_decision_waiting_conseil",
+            {"sent": "10 janvier 2026", "favourable_by": "24 janvier 2026", "decision_by": "10 février 2026"},
+        ),
+        ("2026-01-10", "2026-01-30", "utter_decision_waiting_decision", {"decision_by": "10 février 2026"}),
+        ("2026-01-10", "2026-03-01", "utter_decision_overdue", {"decision_by": "10 février 2026"}),
+        ("2025-12-20", "2025-12-22", "utter_decision_waiting_conseil", {"decision_by": "20 janvier 2026"}),
+    ],
+)
 async def test_decision_answer(today, run, tracker, sent, today_iso, response, kwargs):
     today(today_iso)
     msg = (await run(ActionAnswerDecision(), tracker({"sent_date": sent}))).message
@@ -48,13 +56,16 @@ async def test_decision_answer(today, run, tracker, sent, today_iso, response, k
         assert msg[k] == v
 
 
-@pytest.mark.parametrize("until,today_iso,status,ask_by", [
-    ("2027-05-31", "2026-11-23", "ok", "28 février 2027"),
-    ("2028-05-31", "2026-11-23", "ok", "29 février 2028"),
-    ("2027-05-31", "2027-02-10", "soon", "28 février 2027"),
-    ("2027-05-31", "2027-03-10", "late", "28 février 2027"),
-    ("2027-05-31", "2027-06-10", "expired", "28 février 2027"),
-])
+@pytest.mark.parametrize(
+    "until,today_iso,status,ask_by",
+    [
+        ("2027-05-31", "2026-11-23", "ok", "28 février 2027"),
+        ("2028-05-31", "2026-11-23", "ok", "29 février 2028"),
+        ("2027-05-31", "2027-02-10", "soon", "28 février 2027"),
+        ("2027-05-31", "2027-03-10", "late", "28 février 2027"),
+        ("2027-05-31", "2027-06-10", "expired", "28 février 2027"),
+    ],
+)
 async def test_renewal_answer(today, run, tracker, until, today_iso, status, ask_by):
     today(today_iso)
     msg = (await run(ActionAnswerRenewal(), tracker({"valid_until": until}))).message
@@ -69,15 +80,34 @@ async def test_derogatory_answer(today, run, tracker):
     assert msg["ends_on"] == "5 avril 2027" and msg["days_left"] == "133"
 
 
-@pytest.mark.parametrize("form,slots,today_iso,variables", [
-    ("decision_form", {"sent_date": "2026-01-10"}, "2026-03-01",
-     {"sent": "10 janvier 2026", "favourable_by": "24 janvier 2026", "decision_by": "10 février 2026",
-      "days_left": "0"}),
-    ("renewal_form", {"valid_until": "2027-05-31"}, "2027-03-10",
-     {"valid_until": "31 mai 2027", "ask_by": "28 février 2027", "days_left": "0"}),
-    ("derogatory_form", {"derog_start": "2026-10-05"}, "2026-11-23",
-     {"start": "5 octobre 2026", "ends_on": "5 avril 2027", "days_left": "133"}),
-])
+@pytest.mark.parametrize(
+    "form,slots,today_iso,variables",
+    [
+        (
+            "decision_form",
+            {"sent_date": "2026-01-10"},
+            "2026-03-01",
+            {
+                "sent": "10 janvier 2026",
+                "favourable_by": "24 janvier 2026",
+                "decision_by": "10 février 2026",
+                "days_left": "0",
+            },
+        ),
+        (
+            "renewal_form",
+            {"valid_until": "2027-05-31"},
+            "2027-03-10",
+            {"valid_until": "31 mai 2027", "ask_by": "28 février 2027", "days_left": "0"},
+        ),
+        (
+            "derogatory_form",
+            {"derog_start": "2026-10-05"},
+            "2026-11-23",
+            {"start": "5 octobre 2026", "ends_on": "5 avril 2027", "days_left": "133"},
+        ),
+    ],
+)
 async def test_single_date_answer_variables(today, run, tracker, form, slots, today_iso, variables):
     """The slot's date as date_name, the result's dates in French, days_left never negative."""
     today(today_iso)
@@ -100,17 +130,20 @@ def test_every_single_date_response_gets_its_variables(domain):
                 assert {u for u in used if not u.startswith("fig_")} <= given, name
 
 
-@pytest.mark.parametrize("value,expected,response", [
-    ("10 janvier", "2026-01-10", None),
-    ("je l'ai envoyé le 1er mars dernier", "2026-03-01", None),
-    ("15/12/2025", "2025-12-15", None),
-    ("il y a 10 jours", "2026-11-13", None),
-    ("31 février", None, "utter_date_impossible"),
-    ("le 10 décembre 2026", None, "utter_date_future_not_allowed"),
-    ("bof je sais pas", None, "utter_date_unparsed"),
-    ("<script>alert(1)</script>", None, "utter_date_unparsed"),
-    ("", None, "utter_date_unparsed"),
-])
+@pytest.mark.parametrize(
+    "value,expected,response",
+    [
+        ("10 janvier", "2026-01-10", None),
+        ("je l'ai envoyé le 1er mars dernier", "2026-03-01", None),
+        ("15/12/2025", "2025-12-15", None),
+        ("il y a 10 jours", "2026-11-13", None),
+        ("31 février", None, "utter_date_impossible"),
+        ("le 10 décembre 2026", None, "utter_date_future_not_allowed"),
+        ("bof je sais pas", None, "utter_date_unparsed"),
+        ("<script>alert(1)</script>", None, "utter_date_unparsed"),
+        ("", None, "utter_date_unparsed"),
+    ],
+)
 async def test_sending_date_validation(today, tracker, dispatcher, domain, value, expected, response):
     today("2026-11-23")
     result = ValidateDecisionForm().validate_sent_date(value, dispatcher, tracker(), domain)
@@ -135,16 +168,19 @@ async def test_a_validator_runs_as_rasa_calls_it(today, tracker, dispatcher, dom
     """Through FormValidationAction.run: the slot the form just filled is validated, the
     required slots come from the domain's form."""
     today("2026-11-23")
-    t = tracker({"sent_date": "10 janvier", "requested_slot": "sent_date"},
-                events=[{"event": "slot", "name": "sent_date", "value": "10 janvier"}])
+    t = tracker(
+        {"sent_date": "10 janvier", "requested_slot": "sent_date"},
+        events=[{"event": "slot", "name": "sent_date", "value": "10 janvier"}],
+    )
     t.active_loop = {"name": "decision_form"}
     events = await ValidateDecisionForm().run(dispatcher, t, domain)
     assert {"event": "slot", "timestamp": None, "name": "sent_date", "value": "2026-01-10"} in events
     assert not dispatcher.messages
 
 
-async def test_a_new_single_date_form_is_one_row_of_the_table(tmp_path, today, run, tracker, dispatcher,
-                                                                domain):
+async def test_a_new_single_date_form_is_one_row_of_the_table(
+    tmp_path, today, run, tracker, dispatcher, domain
+):
     """A row with a rule, a response and a date_name gives its validator and its answer."""
     (tmp_path / "forms.yml").write_text(
         "forms:\n"
@@ -155,7 +191,9 @@ async def test_a_new_single_date_form_is_one_row_of_the_table(tmp_path, today, r
         "    response: utter_example\n"
         "    date_name: opened\n"
         "    slots:\n"
-        "      example_date: {entity: date, kind: date, prefer: past, must_be: past}\n", encoding="utf-8")
+        "      example_date: {entity: date, kind: date, prefer: past, must_be: past}\n",
+        encoding="utf-8",
+    )
     form = date_form(load_forms(tmp_path / "forms.yml")["example_form"])
     validator, answer = date_form_actions(form)
     assert (validator().name(), answer().name()) == ("validate_example_form", "action_answer_example")
@@ -165,9 +203,12 @@ async def test_a_new_single_date_form_is_one_row_of_the_table(tmp_path, today, r
     assert msg["response"] == "utter_example_ok"
     assert (msg["opened"], msg["ends_on"], msg["days_left"]) == ("5 octobre 2026", "5 avril 2027", "133")
     assert validator().validate_example_date("le 5 octobre", dispatcher, tracker(), domain) == {
-        "example_date": "2026-10-05"}
+        "example_date": "2026-10-05"
+    }
     assert validator().validate_example_date("le 5 décembre 2026", dispatcher, tracker(), domain) == {
-        "example_date": None, "form_misses": 1}
+        "example_date": None,
+        "form_misses": 1,
+    }
     assert [m["response"] for m in dispatcher.messages] == ["utter_date_future_not_allowed"]
 
 
@@ -178,12 +219,15 @@ async def test_exoneration_end(run, tracker):
     assert msg["ends_on"] == "12 mars 2034" and msg["duration"].startswith("10 ans")
 
 
-@pytest.mark.parametrize("value,expected,responses", [
-    ("diabète", {"ald_key": "8"}, []),
-    ("fibromyalgie", {"ald_key": None, "requested_slot": None}, ["utter_disease_not_on_list"]),
-    ("hypertension", {"ald_key": None, "requested_slot": None}, ["utter_disease_removed"]),
-    ("bof", {"ald_key": None, "form_misses": 1}, ["utter_disease_unknown"]),
-])
+@pytest.mark.parametrize(
+    "value,expected,responses",
+    [
+        ("diabète", {"ald_key": "8"}, []),
+        ("fibromyalgie", {"ald_key": None, "requested_slot": None}, ["utter_disease_not_on_list"]),
+        ("hypertension", {"ald_key": None, "requested_slot": None}, ["utter_disease_removed"]),
+        ("bof", {"ald_key": None, "form_misses": 1}, ["utter_disease_unknown"]),
+    ],
+)
 def test_exoneration_disease(tracker, dispatcher, domain, value, expected, responses):
     assert ValidateExonerationForm().validate_ald_key(value, dispatcher, tracker(), domain) == expected
     assert [m["response"] for m in dispatcher.messages] == responses

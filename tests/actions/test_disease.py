@@ -1,4 +1,5 @@
 """Is my disease an ALD? The disease of the message (kept by the memory), or the one said before."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -10,24 +11,35 @@ from actions.memory import remembered
 from tests.conftest import make_tracker
 
 
-def after_memory(text: str, intent: str = "ask_disease_ald", slots: Optional[Dict[str, Any]] = None,
-                 entities: Optional[List[Dict[str, Any]]] = None):
+def after_memory(
+    text: str,
+    intent: str = "ask_disease_ald",
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+):
     """The tracker the action sees: the memory has kept what the message says (slot events
     after the user's message), as Rasa's action_extract_slots does."""
     before = make_tracker(slots, text=text, intent=intent, entities=entities)
     found = remembered(before)
     events = [{"event": "user", "text": text}] + [
-        {"event": "slot", "name": k, "value": v} for k, v in found.items()]
-    return make_tracker({**(slots or {}), **found}, text=text, intent=intent, entities=entities,
-                        events=events)
+        {"event": "slot", "name": k, "value": v} for k, v in found.items()
+    ]
+    return make_tracker(
+        {**(slots or {}), **found}, text=text, intent=intent, entities=entities, events=events
+    )
 
 
-@pytest.mark.parametrize("entity,response,number", [
-    ("diabète", "utter_disease_on_list", "8"), ("sclerose en plaque", "utter_disease_on_list", "25"),
-    ("parkinson", "utter_disease_on_list", "16"),
-    ("fibromyalgie", "utter_disease_not_on_list", None), ("hypertension", "utter_disease_removed", None),
-    ("glomerulite zorglub", "utter_disease_unknown_name", None),
-])
+@pytest.mark.parametrize(
+    "entity,response,number",
+    [
+        ("diabète", "utter_disease_on_list", "8"),
+        ("sclerose en plaque", "utter_disease_on_list", "25"),
+        ("parkinson", "utter_disease_on_list", "16"),
+        ("fibromyalgie", "utter_disease_not_on_list", None),
+        ("hypertension", "utter_disease_removed", None),
+        ("glomerulite zorglub", "utter_disease_unknown_name", None),
+    ],
+)
 async def test_disease_lookup(run, entity, response, number):
     t = after_memory(f"{entity} c'est une ald ?", entities=[{"entity": "disease", "value": entity}])
     msg = (await run(ActionDiseaseAld(), t)).message
@@ -38,8 +50,10 @@ async def test_disease_lookup(run, entity, response, number):
 
 
 async def test_the_whole_text_when_the_entity_span_is_odd(run):
-    t = after_memory("maladie de parkinson : ald ou pas ?",
-                     entities=[{"entity": "disease", "value": "maladie de parkinson : ald"}])
+    t = after_memory(
+        "maladie de parkinson : ald ou pas ?",
+        entities=[{"entity": "disease", "value": "maladie de parkinson : ald"}],
+    )
     msg = (await run(ActionDiseaseAld(), t)).message
     assert (msg["response"], msg["ald_number"]) == ("utter_disease_on_list", "16")
 
@@ -57,8 +71,9 @@ async def test_without_any_disease_it_asks_which_one(run):
     assert ran.events == []
 
 
-@pytest.mark.parametrize("text, number", [("ma fille a une neuropathie, c'est une ALD ?", "9"),
-                                          ("l'asthme est une ald ?", "14")])
+@pytest.mark.parametrize(
+    "text, number", [("ma fille a une neuropathie, c'est une ALD ?", "9"), ("l'asthme est une ald ?", "14")]
+)
 async def test_a_disease_whose_severe_forms_are_listed(run, text, number):
     msg = (await run(ActionDiseaseAld(), after_memory(text))).message
     assert msg["response"] == "utter_disease_severe_forms"

@@ -1,4 +1,5 @@
 """May I have an ALD? The triage asks only the questions it still needs."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,10 +30,17 @@ async def test_an_answer_that_is_not_yes_or_no_is_asked_again(tracker, dispatche
     v = ValidateEligibilityForm()
     maybe = tracker(text="peut-être")
     assert v.validate_elig_costly("peut-être", dispatcher, maybe, domain) == {
-        "elig_costly": None, "form_misses": 1}
+        "elig_costly": None,
+        "form_misses": 1,
+    }
     assert v.validate_elig_on_list("bof", dispatcher, tracker(text="bof"), domain) == {
-        "elig_on_list": None, "form_misses": 1}
-    assert [m["response"] for m in dispatcher.messages] == ["utter_unsure_elig_costly", "utter_yes_no_unknown"]
+        "elig_on_list": None,
+        "form_misses": 1,
+    }
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_unsure_elig_costly",
+        "utter_yes_no_unknown",
+    ]
 
 
 async def test_the_second_unusable_answer_ends_the_form(tracker, dispatcher, domain):
@@ -46,8 +54,10 @@ async def test_the_second_unusable_answer_ends_the_form(tracker, dispatcher, dom
 
 
 async def test_a_disease_instead_of_a_duration_is_noted_not_a_miss(tracker, dispatcher, domain):
-    events = [{"event": "user", "text": "j'ai une polyarthrite"},
-              {"event": "slot", "name": "ald_key", "value": "22"}]
+    events = [
+        {"event": "user", "text": "j'ai une polyarthrite"},
+        {"event": "slot", "name": "ald_key", "value": "22"},
+    ]
     t = tracker({"ald_key": "22"}, text="j'ai une polyarthrite", events=events)
     result = ValidateEligibilityForm().validate_elig_long_term("j'ai une polyarthrite", dispatcher, t, domain)
     assert result == {"elig_long_term": None}
@@ -55,9 +65,18 @@ async def test_a_disease_instead_of_a_duration_is_noted_not_a_miss(tracker, disp
     assert dispatcher.messages[0]["ald_number"] == "22"
 
 
-@pytest.mark.parametrize("text, long_term", [
-    ("ca va durer des annees", True), ("toute ma vie", True), ("au moins 8 mois", True),
-    ("quelques semaines", False), ("2 mois", False), ("oui", True), ("non", False)])
+@pytest.mark.parametrize(
+    "text, long_term",
+    [
+        ("ca va durer des annees", True),
+        ("toute ma vie", True),
+        ("au moins 8 mois", True),
+        ("quelques semaines", False),
+        ("2 mois", False),
+        ("oui", True),
+        ("non", False),
+    ],
+)
 async def test_durations_answer_the_long_term_question(tracker, dispatcher, domain, text, long_term):
     result = ValidateEligibilityForm().validate_elig_long_term(text, dispatcher, tracker(text=text), domain)
     assert result == {"elig_long_term": long_term}

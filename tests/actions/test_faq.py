@@ -1,4 +1,5 @@
 """action_faq: the FAQ answer picked, then what it means for what the user told."""
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -7,19 +8,26 @@ from actions.faq import ActionFaq
 
 
 def picked(topic: str) -> Dict[str, Any]:
-    return {"response_selector": {"faq": {"response": {"intent_response_key": f"faq/{topic}"},
-                                          "ranking": []}}}
+    return {
+        "response_selector": {"faq": {"response": {"intent_response_key": f"faq/{topic}"}, "ranking": []}}
+    }
 
 
 async def test_the_answer_alone_when_nothing_is_known(run, tracker):
-    ran = await run(ActionFaq(), tracker(text="qui remplit le protocole ?", intent="faq",
-                                         parse_extra=picked("qui_redige")))
+    ran = await run(
+        ActionFaq(),
+        tracker(text="qui remplit le protocole ?", intent="faq", parse_extra=picked("qui_redige")),
+    )
     assert [m["response"] for m in ran.messages] == ["utter_faq/qui_redige"]
 
 
 async def test_a_duration_question_after_a_disease(run, tracker):
-    t = tracker({"ald_key": "16"}, text="et le 100 % dure combien de temps ?", intent="faq",
-                parse_extra=picked("duree_exoneration"))
+    t = tracker(
+        {"ald_key": "16"},
+        text="et le 100 % dure combien de temps ?",
+        intent="faq",
+        parse_extra=picked("duree_exoneration"),
+    )
     first, line = (await run(ActionFaq(), t)).messages
     assert first["response"] == "utter_faq/duree_exoneration"
     assert "Parkinson" in line["text"] and "n° 16" in line["text"] and "10 ans" in line["text"]
@@ -27,8 +35,12 @@ async def test_a_duration_question_after_a_disease(run, tracker):
 
 async def test_a_renewal_question_with_the_end_of_validity_known(run, tracker, today):
     today("2026-12-02")
-    t = tracker({"valid_until": "2027-06-30"}, text="comment se passe le renouvellement ?", intent="faq",
-                parse_extra=picked("renouvellement"))
+    t = tracker(
+        {"valid_until": "2027-06-30"},
+        text="comment se passe le renouvellement ?",
+        intent="faq",
+        parse_extra=picked("renouvellement"),
+    )
     _, line = (await run(ActionFaq(), t)).messages
     assert "30 juin 2027" in line["text"] and "30 mars 2027" in line["text"]
 

@@ -1,4 +1,5 @@
 """actions.memory: what each message adds to the conversation's memory."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict
@@ -36,14 +37,21 @@ def test_a_future_sending_date_is_not_kept(tracker: Make) -> None:
 
 
 def test_a_loose_date_after_a_date_answer_corrects_it(tracker: Make) -> None:
-    t = tracker({"last_topic": "decision_form", "sent_date": "2026-10-12"},
-                text="pardon je me suis trompee, le 2 octobre", intent="inform")
+    t = tracker(
+        {"last_topic": "decision_form", "sent_date": "2026-10-12"},
+        text="pardon je me suis trompee, le 2 octobre",
+        intent="inform",
+    )
     assert remembered(t) == {"sent_date": "2026-10-02"}
 
 
 def test_a_loose_date_inside_a_form_is_left_to_the_form(tracker: Make) -> None:
-    t = tracker({"last_topic": "decision_form", "requested_slot": "valid_until"},
-                text="le 2 octobre 2027", intent="inform", active_loop="renewal_form")
+    t = tracker(
+        {"last_topic": "decision_form", "requested_slot": "valid_until"},
+        text="le 2 octobre 2027",
+        intent="inform",
+        active_loop="renewal_form",
+    )
     assert remembered(t) == {}
 
 
@@ -54,16 +62,20 @@ def test_the_disease_of_a_statement_with_a_relative(tracker: Make) -> None:
 
 
 def test_a_disease_entity_the_list_does_not_know_is_kept_by_name(tracker: Make) -> None:
-    found = remembered(tracker(text="la glomerulite xyz est une ald ?", intent="ask_disease_ald",
-                               entities=[ent("disease", "glomerulite xyz")]))
+    found = remembered(
+        tracker(
+            text="la glomerulite xyz est une ald ?",
+            intent="ask_disease_ald",
+            entities=[ent("disease", "glomerulite xyz")],
+        )
+    )
     assert found["disease_name"] == "glomerulite xyz"
     assert "ald_key" not in found or found["ald_key"] is None
 
 
 def test_everything_for_a_coverage_question_in_one_message(tracker: Make) -> None:
     text = "je suis en ald exoneree, ma seance chez l'endocrino prevue au protocole, remboursee a combien ?"
-    found = remembered(tracker(text=text, intent="ask_coverage",
-                               entities=[ent("care_kind", "endocrino")]))
+    found = remembered(tracker(text=text, intent="ask_coverage", entities=[ent("care_kind", "endocrino")]))
     assert found["ald_status"] == "exonerante"
     assert found["care_kind"] == "consultation_specialiste"
     assert found["in_protocol"] is True
@@ -71,15 +83,22 @@ def test_everything_for_a_coverage_question_in_one_message(tracker: Make) -> Non
 
 
 def test_another_care_forgets_the_answers_about_the_previous_one(tracker: Make) -> None:
-    t = tracker({"care_kind": "kine", "linked_to_ald": True, "in_protocol": True,
-                 "last_topic": "coverage_form"},
-                text="et le dentiste ?", intent="ask_coverage", entities=[ent("care_kind", "dentiste")])
+    t = tracker(
+        {"care_kind": "kine", "linked_to_ald": True, "in_protocol": True, "last_topic": "coverage_form"},
+        text="et le dentiste ?",
+        intent="ask_coverage",
+        entities=[ent("care_kind", "dentiste")],
+    )
     assert remembered(t) == {"care_kind": "dentaire", "linked_to_ald": None, "in_protocol": None}
 
 
 def test_a_duration_answers_the_long_term_question(tracker: Make) -> None:
-    t = tracker({"requested_slot": "elig_costly"}, text="ca va durer des annees", intent="inform",
-                active_loop="eligibility_form")
+    t = tracker(
+        {"requested_slot": "elig_costly"},
+        text="ca va durer des annees",
+        intent="inform",
+        active_loop="eligibility_form",
+    )
     assert remembered(t)["elig_long_term"] is True
 
 

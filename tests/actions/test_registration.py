@@ -2,6 +2,7 @@
 
 Run in a fresh interpreter, as `rasa run actions --actions actions` does: rasa_sdk's executor
 imports every module of the package, then registers each non-abstract subclass of Action."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,14 @@ print(json.dumps(names))
 
 
 def test_the_action_server_registers_the_domain_actions(domain):
-    out = subprocess.run([sys.executable, "-c", REGISTER], cwd=settings.ROOT, capture_output=True,
-                         text=True, timeout=120, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", REGISTER],
+        cwd=settings.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     registered = json.loads(out.strip().splitlines()[-1])
     expected = set(domain["actions"]) | {f"validate_{form}" for form in domain["forms"]}
     assert Counter(registered) == Counter(expected)  # a name registered twice fails too

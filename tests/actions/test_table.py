@@ -1,4 +1,5 @@
 """The form table (dialogue/forms.yml) as the actions read it."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,8 @@ from ald import delays
 
 def test_the_table_and_the_domain_have_the_same_forms_and_slots(domain):
     assert {name: list(form.slots) for name, form in FORMS.items()} == {
-        name: form["required_slots"] for name, form in domain["forms"].items()}
+        name: form["required_slots"] for name, form in domain["forms"].items()
+    }
 
 
 def test_single_date_forms():
@@ -37,12 +39,15 @@ ROW = """forms:
 DATE = "      example_date: {entity: date, kind: date, prefer: past, must_be: past}\n"
 
 
-@pytest.mark.parametrize("extra,slots,message", [
-    ("", DATE.replace("prefer: past", "prefer: sometime"), "prefer must be"),
-    ("", "      example_date: {entity: date}\n", "has no kind"),
-    ("    rule: delays.derogatory\n", DATE + "      other: {kind: yes_no}\n", "exactly one slot"),
-    ("    rule: delays.derogatory\n", DATE, "needs `response` and `date_name`"),
-])
+@pytest.mark.parametrize(
+    "extra,slots,message",
+    [
+        ("", DATE.replace("prefer: past", "prefer: sometime"), "prefer must be"),
+        ("", "      example_date: {entity: date}\n", "has no kind"),
+        ("    rule: delays.derogatory\n", DATE + "      other: {kind: yes_no}\n", "exactly one slot"),
+        ("    rule: delays.derogatory\n", DATE, "needs `response` and `date_name`"),
+    ],
+)
 def test_a_malformed_row_is_refused(tmp_path, extra, slots, message):
     path = tmp_path / "forms.yml"
     path.write_text(ROW.format(extra=extra, slots=slots), encoding="utf-8")

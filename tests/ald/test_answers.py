@@ -1,4 +1,5 @@
 """ald.answers: yes / no / unsure and durations, as patients write them."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -7,20 +8,88 @@ import pytest
 
 from ald.answers import LIFELONG_MONTHS, duration_months, read_yes_no, yes_no_from_text
 
-YES = ["oui", "Oui.", "OUI !", "ouais", "ouai", "wi", "o", "yes", "ok", "d'accord", "exact",
-       "exactement", "oui bien sûr", "bien sur", "évidemment", "tout à fait", "oui oui",
-       "oui c'est ça", "c'est ça", "effectivement", "en effet", "je crois", "je pense que oui",
-       "il me semble", "normalement oui", "euh oui", "ben oui", "oui merci", "si",
-       "oui, c'est pour mon diabète", "Oui bien sûr c'est lié", "absolument"]
-NO = ["non", "Non.", "nan", "non non", "pas du tout", "absolument pas", "jamais", "pas vraiment",
-      "je ne crois pas", "je crois pas", "je pense que non", "non merci", "aucun rapport",
-      "rien à voir", "ça n'a rien à voir", "non c'est pour une entorse", "euh non",
-      "pas encore", "ce n'est pas le cas", "non, pas dans le protocole"]
-UNSURE = ["je sais pas", "je ne sais pas", "jsp", "chais pas", "aucune idée", "peut-être",
-          "je ne suis pas sûre", "pas sûr", "je sais plus", "je ne me souviens pas",
-          "comment savoir ?", "je comprends pas la question", "euh je sais pas trop"]
-NEITHER = ["", "   ", "le 3 mars", "kiné", "c'est quand le renouvellement ?", "diabète",
-           "ma mère a parkinson", "🙂", "<b>x</b>"]
+YES = [
+    "oui",
+    "Oui.",
+    "OUI !",
+    "ouais",
+    "ouai",
+    "wi",
+    "o",
+    "yes",
+    "ok",
+    "d'accord",
+    "exact",
+    "exactement",
+    "oui bien sûr",
+    "bien sur",
+    "évidemment",
+    "tout à fait",
+    "oui oui",
+    "oui c'est ça",
+    "c'est ça",
+    "effectivement",
+    "en effet",
+    "je crois",
+    "je pense que oui",
+    "il me semble",
+    "normalement oui",
+    "euh oui",
+    "ben oui",
+    "oui merci",
+    "si",
+    "oui, c'est pour mon diabète",
+    "Oui bien sûr c'est lié",
+    "absolument",
+]
+NO = [
+    "non",
+    "Non.",
+    "nan",
+    "non non",
+    "pas du tout",
+    "absolument pas",
+    "jamais",
+    "pas vraiment",
+    "je ne crois pas",
+    "je crois pas",
+    "je pense que non",
+    "non merci",
+    "aucun rapport",
+    "rien à voir",
+    "ça n'a rien à voir",
+    "non c'est pour une entorse",
+    "euh non",
+    "pas encore",
+    "ce n'est pas le cas",
+    "non, pas dans le protocole",
+]
+UNSURE = [
+    "je sais pas",
+    "je ne sais pas",
+    "jsp",
+    "chais pas",
+    "aucune idée",
+    "peut-être",
+    "je ne suis pas sûre",
+    "pas sûr",
+    "je sais plus",
+    "je ne me souviens pas",
+    "comment savoir ?",
+    "je comprends pas la question",
+    "euh je sais pas trop",
+]
+NEITHER = [
+    "",
+    "   ",
+    "le 3 mars",
+    "kiné",
+    "c'est quand le renouvellement ?",
+    "diabète",
+    "ma mère a parkinson",
+    "🙂",
+    "<b>x</b>",
+]
 
 
 @pytest.mark.parametrize("text", YES)
@@ -46,16 +115,37 @@ def test_not_an_answer(text: str) -> None:
     assert read_yes_no(text) is None
 
 
-@pytest.mark.parametrize("text, months", [
-    ("2 mois", 2), ("au moins 8 mois", 8), ("8 mois minimum", 8), ("un an", 12),
-    ("1 an et demi", 12), ("3 ans", 36), ("deux ans", 24), ("six mois", 6),
-    ("quelques semaines", 0.75), ("3 semaines", 0.75), ("15 jours", 0.5), ("10 jours", 1 / 3),
-    ("des années", 24), ("des annees", 24), ("plusieurs années", 24), ("plusieurs mois", 3),
-    ("ca va durer des annees", 24), ("1,5 an", 18), ("pas longtemps", 0.25),
-    ("quelques jours", 0.1), ("toute ma vie", LIFELONG_MONTHS), ("à vie", LIFELONG_MONTHS),
-    ("pour toujours", LIFELONG_MONTHS), ("c'est chronique", LIFELONG_MONTHS),
-    ("toute sa vie", LIFELONG_MONTHS), ("très longtemps", LIFELONG_MONTHS),
-])
+@pytest.mark.parametrize(
+    "text, months",
+    [
+        ("2 mois", 2),
+        ("au moins 8 mois", 8),
+        ("8 mois minimum", 8),
+        ("un an", 12),
+        ("1 an et demi", 12),
+        ("3 ans", 36),
+        ("deux ans", 24),
+        ("six mois", 6),
+        ("quelques semaines", 0.75),
+        ("3 semaines", 0.75),
+        ("15 jours", 0.5),
+        ("10 jours", 1 / 3),
+        ("des années", 24),
+        ("des annees", 24),
+        ("plusieurs années", 24),
+        ("plusieurs mois", 3),
+        ("ca va durer des annees", 24),
+        ("1,5 an", 18),
+        ("pas longtemps", 0.25),
+        ("quelques jours", 0.1),
+        ("toute ma vie", LIFELONG_MONTHS),
+        ("à vie", LIFELONG_MONTHS),
+        ("pour toujours", LIFELONG_MONTHS),
+        ("c'est chronique", LIFELONG_MONTHS),
+        ("toute sa vie", LIFELONG_MONTHS),
+        ("très longtemps", LIFELONG_MONTHS),
+    ],
+)
 def test_duration_months(text: str, months: float) -> None:
     value = duration_months(text)
     assert value is not None

@@ -1,4 +1,5 @@
 """ald.coverage: every branch of FACTS.md 'What is covered' and the synonyms."""
+
 from __future__ import annotations
 
 from typing import Optional, Tuple
@@ -13,79 +14,149 @@ NONE = "aucune"
 UNK = "unknown"
 
 
-def sit(status: str, linked: Optional[bool] = None, protocol: Optional[bool] = None,
-        ticked: Optional[bool] = None) -> Situation:
-    return Situation(ald_status=status, linked_to_ald=linked, in_protocol=protocol,  # type: ignore[arg-type]
-                     ticked_by_conseil=ticked)
+def sit(
+    status: str, linked: Optional[bool] = None, protocol: Optional[bool] = None, ticked: Optional[bool] = None
+) -> Situation:
+    return Situation(
+        ald_status=status,
+        linked_to_ald=linked,
+        in_protocol=protocol,  # type: ignore[arg-type]
+        ticked_by_conseil=ticked,
+    )
 
 
-@pytest.mark.parametrize("care, situation, rate, reasons, missing", [
-    # never reimbursed, whatever the situation
-    ("medecine_douce", sit(EXO, True, True), "not_covered", ("never_reimbursed",), ()),
-    ("medecine_douce", sit(UNK), "not_covered", ("never_reimbursed",), ()),
-    ("depassement_honoraires", sit(EXO, True, True), "not_covered", ("depassements_not_covered",), ()),
-    ("forfait_journalier", sit(EXO, True, True), "not_covered", ("forfait_journalier_not_covered",), ()),
-    ("psychologue", sit(EXO, True, True), "need_more_info", ("psychologue_ask_caisse",), ()),
-    # situation unknown
-    ("kine", sit(UNK), "need_more_info", (), ("ald_status",)),
-    # no ALD
-    ("kine", sit(NONE), "usual_rates", ("no_ald",), ()),
-    ("optique", sit(NONE), "usual_rates", ("no_ald", "above_base_tariff"), ()),
-    ("hospitalisation", sit(NONE), "usual_rates", ("no_ald", "forfait_journalier_not_covered"), ()),
-    # ALD non exonérante
-    ("medicament", sit(NON), "usual_rates", ("ald_non_exonerante",), ()),
-    ("kine", sit(NON, True, True), "usual_rates", ("ald_non_exonerante",), ()),
-    ("transport", sit(NON), "need_more_info", ("ald_non_exonerante",), ("linked_to_ald",)),
-    ("transport", sit(NON, True), "transport_rate", ("ald_non_exonerante", "transport_conditions"), ()),
-    ("transport", sit(NON, False), "usual_rates", ("ald_non_exonerante", "not_linked_to_ald"), ()),
-    ("cure_thermale", sit(NON, True), "usual_rates", ("ald_non_exonerante", "thermal_cure_linked"), ()),
-    ("cure_thermale", sit(NON, False), "usual_rates", ("ald_non_exonerante", "not_linked_to_ald"), ()),
-    ("cure_thermale", sit(NON), "need_more_info", ("ald_non_exonerante",), ("linked_to_ald",)),
-    # ALD exonérante: 100 %
-    ("kine", sit(EXO, True, True, False), "100_base_tariff", ("linked_and_in_protocol", "bizone_upper_zone"), ()),
-    ("medicament", sit(EXO, True, True), "100_base_tariff",
-     ("linked_and_in_protocol", "bizone_upper_zone", "check_not_ticked"), ()),
-    ("transport", sit(EXO, True, True, False), "100_base_tariff",
-     ("linked_and_in_protocol", "bizone_upper_zone", "transport_conditions"), ()),
-    ("dispositif_medical", sit(EXO, True, True, False), "100_base_tariff",
-     ("linked_and_in_protocol", "bizone_upper_zone", "above_base_tariff"), ()),
-    ("hospitalisation", sit(EXO, True, True, False), "100_base_tariff",
-     ("linked_and_in_protocol", "bizone_upper_zone", "forfait_journalier_not_covered"), ()),
-    ("cure_thermale", sit(EXO, True, True, False), "100_base_tariff",
-     ("linked_and_in_protocol", "bizone_upper_zone", "thermal_cure_linked"), ()),
-    ("dentaire", sit(EXO, True, True, False), "100_base_tariff",
-     ("linked_and_in_protocol", "bizone_upper_zone", "above_base_tariff"), ()),
-    # ALD exonérante: usual rates
-    ("kine", sit(EXO, False), "usual_rates", ("not_linked_to_ald",), ()),       # a sprain
-    ("dentaire", sit(EXO, False), "usual_rates",
-     ("not_linked_to_ald", "dentaire_usual_unless_linked", "above_base_tariff"), ()),  # a cavity
-    ("consultation_specialiste", sit(EXO, True, False), "usual_rates",
-     ("not_in_protocol", "outside_list_needs_agreement"), ()),
-    ("imagerie", sit(EXO, True, True, True), "usual_rates", ("ticked_by_conseil",), ()),
-    ("biologie", sit(EXO, None, False), "usual_rates", ("not_in_protocol", "outside_list_needs_agreement"), ()),
-    ("biologie", sit(EXO, None, None, True), "usual_rates", ("ticked_by_conseil",), ()),
-    # ALD exonérante: questions still needed
-    ("kine", sit(EXO), "need_more_info", (), ("linked_to_ald", "in_protocol")),
-    ("kine", sit(EXO, True), "need_more_info", (), ("in_protocol",)),
-    ("kine", sit(EXO, None, True), "need_more_info", (), ("linked_to_ald",)),
-    ("optique", sit(EXO), "need_more_info", ("dentaire_usual_unless_linked",), ("linked_to_ald", "in_protocol")),
-])
-def test_coverage_branches(care: str, situation: Situation, rate: str, reasons: Tuple[str, ...],
-                           missing: Tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "care, situation, rate, reasons, missing",
+    [
+        # never reimbursed, whatever the situation
+        ("medecine_douce", sit(EXO, True, True), "not_covered", ("never_reimbursed",), ()),
+        ("medecine_douce", sit(UNK), "not_covered", ("never_reimbursed",), ()),
+        ("depassement_honoraires", sit(EXO, True, True), "not_covered", ("depassements_not_covered",), ()),
+        ("forfait_journalier", sit(EXO, True, True), "not_covered", ("forfait_journalier_not_covered",), ()),
+        ("psychologue", sit(EXO, True, True), "need_more_info", ("psychologue_ask_caisse",), ()),
+        # situation unknown
+        ("kine", sit(UNK), "need_more_info", (), ("ald_status",)),
+        # no ALD
+        ("kine", sit(NONE), "usual_rates", ("no_ald",), ()),
+        ("optique", sit(NONE), "usual_rates", ("no_ald", "above_base_tariff"), ()),
+        ("hospitalisation", sit(NONE), "usual_rates", ("no_ald", "forfait_journalier_not_covered"), ()),
+        # ALD non exonérante
+        ("medicament", sit(NON), "usual_rates", ("ald_non_exonerante",), ()),
+        ("kine", sit(NON, True, True), "usual_rates", ("ald_non_exonerante",), ()),
+        ("transport", sit(NON), "need_more_info", ("ald_non_exonerante",), ("linked_to_ald",)),
+        ("transport", sit(NON, True), "transport_rate", ("ald_non_exonerante", "transport_conditions"), ()),
+        ("transport", sit(NON, False), "usual_rates", ("ald_non_exonerante", "not_linked_to_ald"), ()),
+        ("cure_thermale", sit(NON, True), "usual_rates", ("ald_non_exonerante", "thermal_cure_linked"), ()),
+        ("cure_thermale", sit(NON, False), "usual_rates", ("ald_non_exonerante", "not_linked_to_ald"), ()),
+        ("cure_thermale", sit(NON), "need_more_info", ("ald_non_exonerante",), ("linked_to_ald",)),
+        # ALD exonérante: 100 %
+        (
+            "kine",
+            sit(EXO, True, True, False),
+            "100_base_tariff",
+            ("linked_and_in_protocol", "bizone_upper_zone"),
+            (),
+        ),
+        (
+            "medicament",
+            sit(EXO, True, True),
+            "100_base_tariff",
+            ("linked_and_in_protocol", "bizone_upper_zone", "check_not_ticked"),
+            (),
+        ),
+        (
+            "transport",
+            sit(EXO, True, True, False),
+            "100_base_tariff",
+            ("linked_and_in_protocol", "bizone_upper_zone", "transport_conditions"),
+            (),
+        ),
+        (
+            "dispositif_medical",
+            sit(EXO, True, True, False),
+            "100_base_tariff",
+            ("linked_and_in_protocol", "bizone_upper_zone", "above_base_tariff"),
+            (),
+        ),
+        (
+            "hospitalisation",
+            sit(EXO, True, True, False),
+            "100_base_tariff",
+            ("linked_and_in_protocol", "bizone_upper_zone", "forfait_journalier_not_covered"),
+            (),
+        ),
+        (
+            "cure_thermale",
+            sit(EXO, True, True, False),
+            "100_base_tariff",
+            ("linked_and_in_protocol", "bizone_upper_zone", "thermal_cure_linked"),
+            (),
+        ),
+        (
+            "dentaire",
+            sit(EXO, True, True, False),
+            "100_base_tariff",
+            ("linked_and_in_protocol", "bizone_upper_zone", "above_base_tariff"),
+            (),
+        ),
+        # ALD exonérante: usual rates
+        ("kine", sit(EXO, False), "usual_rates", ("not_linked_to_ald",), ()),  # a sprain
+        (
+            "dentaire",
+            sit(EXO, False),
+            "usual_rates",
+            ("not_linked_to_ald", "dentaire_usual_unless_linked", "above_base_tariff"),
+            (),
+        ),  # a cavity
+        (
+            "consultation_specialiste",
+            sit(EXO, True, False),
+            "usual_rates",
+            ("not_in_protocol", "outside_list_needs_agreement"),
+            (),
+        ),
+        ("imagerie", sit(EXO, True, True, True), "usual_rates", ("ticked_by_conseil",), ()),
+        (
+            "biologie",
+            sit(EXO, None, False),
+            "usual_rates",
+            ("not_in_protocol", "outside_list_needs_agreement"),
+            (),
+        ),
+        ("biologie", sit(EXO, None, None, True), "usual_rates", ("ticked_by_conseil",), ()),
+        # ALD exonérante: questions still needed
+        ("kine", sit(EXO), "need_more_info", (), ("linked_to_ald", "in_protocol")),
+        ("kine", sit(EXO, True), "need_more_info", (), ("in_protocol",)),
+        ("kine", sit(EXO, None, True), "need_more_info", (), ("linked_to_ald",)),
+        (
+            "optique",
+            sit(EXO),
+            "need_more_info",
+            ("dentaire_usual_unless_linked",),
+            ("linked_to_ald", "in_protocol"),
+        ),
+    ],
+)
+def test_coverage_branches(
+    care: str, situation: Situation, rate: str, reasons: Tuple[str, ...], missing: Tuple[str, ...]
+) -> None:
     v = coverage(care, situation)
     assert (v.rate, v.reasons, v.missing) == (rate, reasons, missing)
     assert v.still_pays == STILL_PAYS[care]
 
 
-@pytest.mark.parametrize("care, pays", [
-    ("consultation_generaliste", ("participation_forfaitaire", "depassements")),
-    ("medicament", ("franchise_medicament",)),
-    ("kine", ("franchise_medicament",)),
-    ("soins_infirmiers", ("franchise_medicament",)),
-    ("transport", ("franchise_transport",)),
-    ("hospitalisation", ("forfait_journalier", "depassements")),
-    ("dispositif_medical", ("above_tariff",)),
-])
+@pytest.mark.parametrize(
+    "care, pays",
+    [
+        ("consultation_generaliste", ("participation_forfaitaire", "depassements")),
+        ("medicament", ("franchise_medicament",)),
+        ("kine", ("franchise_medicament",)),
+        ("soins_infirmiers", ("franchise_medicament",)),
+        ("transport", ("franchise_transport",)),
+        ("hospitalisation", ("forfait_journalier", "depassements")),
+        ("dispositif_medical", ("above_tariff",)),
+    ],
+)
 def test_still_pays_even_at_100(care: str, pays: Tuple[str, ...]) -> None:
     v = coverage(care, sit(EXO, True, True, False))
     assert v.rate == "100_base_tariff" and v.still_pays == pays
@@ -95,7 +166,12 @@ def test_every_kind_has_a_verdict() -> None:
     for care in CARE_KINDS:
         for status in (EXO, NON, NONE, UNK):
             assert coverage(care, sit(status)).rate in (
-                "100_base_tariff", "usual_rates", "transport_rate", "not_covered", "need_more_info")
+                "100_base_tariff",
+                "usual_rates",
+                "transport_rate",
+                "not_covered",
+                "need_more_info",
+            )
 
 
 def test_unknown_kind_is_an_error() -> None:
@@ -103,27 +179,58 @@ def test_unknown_kind_is_an_error() -> None:
         coverage("massage", sit(EXO))
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("kiné", "kine"), ("kine", "kine"), ("kinésithérapie", "kine"), ("séances de rééducation", "kine"),
-    ("ostéo", "medecine_douce"), ("ostéopathe", "medecine_douce"), ("acupuncture", "medecine_douce"),
-    ("homéopathie", "medecine_douce"),
-    ("taxi", "transport"), ("ambulance", "transport"), ("VSL", "transport"), ("taxi conventionné", "transport"),
-    ("lunettes", "optique"), ("lentilles", "optique"),
-    ("dentiste", "dentaire"), ("une carie", "dentaire"), ("couronne dentaire", "dentaire"),
-    ("prise de sang", "biologie"), ("analyses", "biologie"), ("labo", "biologie"),
-    ("radio", "imagerie"), ("IRM", "imagerie"), ("scanner", "imagerie"), ("échographie", "imagerie"),
-    ("infirmière", "soins_infirmiers"), ("pansements", "soins_infirmiers"), ("piqûres", "soins_infirmiers"),
-    ("béquilles", "dispositif_medical"), ("attelle", "dispositif_medical"),
-    ("fauteuil roulant", "dispositif_medical"), ("lecteur de glycémie avec capteur", "dispositif_medical"),
-    ("médicaments", "medicament"), ("pharmacie", "medicament"),
-    ("dépassements d'honoraires", "depassement_honoraires"), ("dépassement", "depassement_honoraires"),
-    ("forfait hospitalier", "forfait_journalier"), ("forfait journalier", "forfait_journalier"),
-    ("hospitalisation", "hospitalisation"), ("hôpital", "hospitalisation"),
-    ("cardiologue", "consultation_specialiste"), ("spécialiste", "consultation_specialiste"),
-    ("médecin généraliste", "consultation_generaliste"), ("consultation", "consultation_generaliste"),
-    ("cure thermale", "cure_thermale"), ("psychologue", "psychologue"),
-    ("kine", "kine"), ("soins_infirmiers", "soins_infirmiers"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("kiné", "kine"),
+        ("kine", "kine"),
+        ("kinésithérapie", "kine"),
+        ("séances de rééducation", "kine"),
+        ("ostéo", "medecine_douce"),
+        ("ostéopathe", "medecine_douce"),
+        ("acupuncture", "medecine_douce"),
+        ("homéopathie", "medecine_douce"),
+        ("taxi", "transport"),
+        ("ambulance", "transport"),
+        ("VSL", "transport"),
+        ("taxi conventionné", "transport"),
+        ("lunettes", "optique"),
+        ("lentilles", "optique"),
+        ("dentiste", "dentaire"),
+        ("une carie", "dentaire"),
+        ("couronne dentaire", "dentaire"),
+        ("prise de sang", "biologie"),
+        ("analyses", "biologie"),
+        ("labo", "biologie"),
+        ("radio", "imagerie"),
+        ("IRM", "imagerie"),
+        ("scanner", "imagerie"),
+        ("échographie", "imagerie"),
+        ("infirmière", "soins_infirmiers"),
+        ("pansements", "soins_infirmiers"),
+        ("piqûres", "soins_infirmiers"),
+        ("béquilles", "dispositif_medical"),
+        ("attelle", "dispositif_medical"),
+        ("fauteuil roulant", "dispositif_medical"),
+        ("lecteur de glycémie avec capteur", "dispositif_medical"),
+        ("médicaments", "medicament"),
+        ("pharmacie", "medicament"),
+        ("dépassements d'honoraires", "depassement_honoraires"),
+        ("dépassement", "depassement_honoraires"),
+        ("forfait hospitalier", "forfait_journalier"),
+        ("forfait journalier", "forfait_journalier"),
+        ("hospitalisation", "hospitalisation"),
+        ("hôpital", "hospitalisation"),
+        ("cardiologue", "consultation_specialiste"),
+        ("spécialiste", "consultation_specialiste"),
+        ("médecin généraliste", "consultation_generaliste"),
+        ("consultation", "consultation_generaliste"),
+        ("cure thermale", "cure_thermale"),
+        ("psychologue", "psychologue"),
+        ("kine", "kine"),
+        ("soins_infirmiers", "soins_infirmiers"),
+    ],
+)
 def test_care_kind_from_text(text: str, kind: str) -> None:
     assert care_kind_from_text(text) == kind
 

@@ -1,4 +1,5 @@
 """ald.figures: the typed loader of figures.yml."""
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -38,8 +39,12 @@ def test_helpline_hours() -> None:
 def test_another_file_changes_every_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One edit of figures.yml changes the rules that use it (here: the decision delay)."""
     from ald.delays import decision_delays
-    text = (figures.DEFAULT_PATH.read_text(encoding="utf-8")
-            .replace("days: 14", "days: 21").replace("months: 1\n", "months: 2\n"))
+
+    text = (
+        figures.DEFAULT_PATH.read_text(encoding="utf-8")
+        .replace("days: 14", "days: 21")
+        .replace("months: 1\n", "months: 2\n")
+    )
     other = tmp_path / "figures.yml"
     other.write_text(text, encoding="utf-8")
     monkeypatch.setenv("ALD_FIGURES", str(other))
@@ -57,9 +62,12 @@ def test_rules_module_is_pure_python() -> None:
     """ald must not import Rasa (it is tested and used on its own)."""
     import subprocess
     import sys
-    code = ("import sys, ald; "
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk')); "
-            "print(bad); sys.exit(1 if bad else 0)")
+
+    code = (
+        "import sys, ald; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk')); "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,6 +1,6 @@
 """Masking of personal identifiers (ald/pii.py)."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
@@ -10,15 +10,15 @@ from ald.pii import EMAIL_PLACEHOLDER, NIR_PLACEHOLDER, PHONE_PLACEHOLDER, mask
 NIRS = [
     "1 85 05 78 006 084 36",
     "185057800608436",
-    "1850578006084",            # without the key
+    "1850578006084",  # without the key
     "1 85 05 78 006 084",
-    "2 91 12 2A 123 456 78",    # Corsica
+    "2 91 12 2A 123 456 78",  # Corsica
     "1 70 01 2b 004 120 55",
     "291122A12345678",
     "1-85-05-78-006-084-36",
     "1.85.05.78.006.084.36",
-    "185 05 78006084 36",       # any grouping
-    "7 85 99 78 006 084 36",    # temporary number, unknown month
+    "185 05 78006084 36",  # any grouping
+    "7 85 99 78 006 084 36",  # temporary number, unknown month
 ]
 
 EMAILS = [
@@ -105,12 +105,13 @@ def test_digits_glued_to_the_nir_do_not_shrink_it_into_a_phone_number() -> None:
 
 
 def test_several_kinds_in_one_message_in_order_found() -> None:
-    text = ("NIR 2 85 05 2A 006 084 36, tel 0612345678, mail a.b@c.fr, "
-            "et encore 1 85 05 78 006 084 36")
+    text = "NIR 2 85 05 2A 006 084 36, tel 0612345678, mail a.b@c.fr, " "et encore 1 85 05 78 006 084 36"
     result = mask(text)
     assert result.masked == ["email", "nir", "phone"]
-    assert result.text == (f"NIR {NIR_PLACEHOLDER}, tel {PHONE_PLACEHOLDER}, mail "
-                           f"{EMAIL_PLACEHOLDER}, et encore {NIR_PLACEHOLDER}")
+    assert result.text == (
+        f"NIR {NIR_PLACEHOLDER}, tel {PHONE_PLACEHOLDER}, mail "
+        f"{EMAIL_PLACEHOLDER}, et encore {NIR_PLACEHOLDER}"
+    )
     for digit_run in ("006 084", "0612345678", "a.b@c.fr"):
         assert digit_run not in result.text
 
@@ -123,13 +124,13 @@ def test_masking_is_idempotent() -> None:
 
 def test_html_and_emoji_around_identifiers() -> None:
     result = mask("<p>📞 06 12 34 56 78</p><a href='mailto:x@y.fr'>x@y.fr</a> 😀")
-    assert result.text == (f"<p>📞 {PHONE_PLACEHOLDER}</p><a href='mailto:{EMAIL_PLACEHOLDER}'>"
-                           f"{EMAIL_PLACEHOLDER}</a> 😀")
+    assert result.text == (
+        f"<p>📞 {PHONE_PLACEHOLDER}</p><a href='mailto:{EMAIL_PLACEHOLDER}'>" f"{EMAIL_PLACEHOLDER}</a> 😀"
+    )
 
 
 def test_mask_value_walks_nested_structures() -> None:
-    value = {"a": ["jean@x.fr", 3, None, {"b": "06 12 34 56 78"}], "c": ("185057800608436",),
-             "d": 1.5}
+    value = {"a": ["jean@x.fr", 3, None, {"b": "06 12 34 56 78"}], "c": ("185057800608436",), "d": 1.5}
     assert pii.mask_value(value) == {
         "a": [EMAIL_PLACEHOLDER, 3, None, {"b": PHONE_PLACEHOLDER}],
         "c": (NIR_PLACEHOLDER,),
@@ -137,12 +138,23 @@ def test_mask_value_walks_nested_structures() -> None:
     }
 
 
-
-@pytest.mark.parametrize("text", [
-    "a" * 10_000, "1" * 10_000, "0" * 10_000, "1 " * 5_000, "06 " * 3_333, "a@" * 5_000,
-    "a.b" * 3_333, "x@y." * 2_500, ("a" * 50 + "@") * 200, "😀" * 10_000, "<p>" * 3_000,
-    ("mon nir est 1 85 05 78 006 084 36 " * 300),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 10_000,
+        "1" * 10_000,
+        "0" * 10_000,
+        "1 " * 5_000,
+        "06 " * 3_333,
+        "a@" * 5_000,
+        "a.b" * 3_333,
+        "x@y." * 2_500,
+        ("a" * 50 + "@") * 200,
+        "😀" * 10_000,
+        "<p>" * 3_000,
+        ("mon nir est 1 85 05 78 006 084 36 " * 300),
+    ],
+)
 def test_long_pathological_texts_are_masked_once_and_for_all(text: str) -> None:
     once = mask(text).text
     assert mask(once).text == once

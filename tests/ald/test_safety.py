@@ -1,6 +1,7 @@
 """Safety net patterns (content/safety_signals.yml, ald/safety.py): distress and
 requests for medical advice are caught, and ordinary ALD questions that merely name an
 emergency, a disease or a drug are not."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -95,9 +96,9 @@ def test_suicidal_thoughts_come_before_the_emergency() -> None:
 
 
 def test_an_emergency_comes_before_the_request_for_advice() -> None:
-    assert (safety.safety_signal("il a pris trop de comprimés, quelle dose est dangereuse ?")
-            == safety.EMERGENCY)
-
+    assert (
+        safety.safety_signal("il a pris trop de comprimés, quelle dose est dangereuse ?") == safety.EMERGENCY
+    )
 
 
 def test_a_signals_file_without_one_of_the_lists_is_refused(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """ald/settings.py: every default in one place, each overridden by the environment variable of
 the same name; `--shell` gives the shell the very same values."""
+
 from __future__ import annotations
 
 import ast
@@ -35,8 +36,13 @@ def test_the_environment_wins_and_empty_counts_as_unset() -> None:
 
 
 def test_derived_defaults_follow_the_settings_they_come_from() -> None:
-    env = {"WEB_PORT": "9000", "ACTIONS_PORT": "7000", "RASA_PORT": "6000",
-           "RASA_PROFILE": "postgres", "VENV": "/opt/venv"}
+    env = {
+        "WEB_PORT": "9000",
+        "ACTIONS_PORT": "7000",
+        "RASA_PORT": "6000",
+        "RASA_PROFILE": "postgres",
+        "VENV": "/opt/venv",
+    }
     assert settings.get("WEB_ORIGIN", env) == "http://localhost:9000"
     assert settings.get("ACTION_ENDPOINT_URL", env) == "http://127.0.0.1:7000/webhook"
     assert settings.get("RASA_PUBLIC_URL", env) == "http://localhost:6000"
@@ -59,7 +65,9 @@ def test_domain_files_of_a_domain_folder(tmp_path: Path) -> None:
     for name in ("domain/core.yml", "domain/responses/faq.yaml", "domain/notes.txt"):
         (tmp_path / name).write_text("x: 1\n", encoding="utf-8")
     assert settings.domain_files(tmp_path, {"DOMAIN": "domain"}) == [
-        tmp_path / "domain" / "core.yml", tmp_path / "domain" / "responses" / "faq.yaml"]
+        tmp_path / "domain" / "core.yml",
+        tmp_path / "domain" / "responses" / "faq.yaml",
+    ]
 
 
 def test_unknown_names_and_bad_numbers_are_errors() -> None:
@@ -79,21 +87,34 @@ def test_secrets_have_no_default_and_are_never_printed() -> None:
 
 
 def test_shell_lines_give_bash_the_same_values() -> None:
-    env = {"DB_PASSWORD": "it's $HOME `x` \"q\" \\ ;", "WEB_INIT_PAYLOAD": "/greet now",
-           "SOCKET_SESSION_ID_PATTERN": r"^[0-9a-f]{32}$"}
+    env = {
+        "DB_PASSWORD": "it's $HOME `x` \"q\" \\ ;",
+        "WEB_INIT_PAYLOAD": "/greet now",
+        "SOCKET_SESSION_ID_PATTERN": r"^[0-9a-f]{32}$",
+    }
     expected = {**settings.resolved(env), **settings.PROCESS_ENV}
     del expected["MAX_MESSAGE_CHARS"]  # not exported: config.yml's value would lose to it
-    script = "\n".join(settings.shell_lines(env)) + "\n" + "\n".join(
-        f'printf "%s\\0" "${name}"' for name in expected)
-    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True,
-                         env={"PATH": "/usr/bin:/bin"}).stdout
+    script = (
+        "\n".join(settings.shell_lines(env))
+        + "\n"
+        + "\n".join(f'printf "%s\\0" "${name}"' for name in expected)
+    )
+    out = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"}
+    ).stdout
     assert dict(zip(expected, out.split("\0")[:-1], strict=True)) == expected
 
 
 def test_command_line_get_and_shell() -> None:
     def run(*args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "ald.settings", *args], cwd=ROOT, text=True,
-                              capture_output=True, check=True, env={"RASA_PORT": "6001"}).stdout
+        return subprocess.run(
+            [sys.executable, "-m", "ald.settings", *args],
+            cwd=ROOT,
+            text=True,
+            capture_output=True,
+            check=True,
+            env={"RASA_PORT": "6001"},
+        ).stdout
 
     assert run("--get", "RASA_PORT", "RASA_PUBLIC_URL") == "6001\nhttp://localhost:6001\n"
     assert "export RASA_PORT=6001\n" in run("--shell")
@@ -103,19 +124,32 @@ def test_command_line_get_and_shell() -> None:
 def test_standard_library_only() -> None:
     """The Makefile runs it with any python3, before the venv exists."""
     tree = ast.parse((ROOT / "ald" / "settings.py").read_text(encoding="utf-8"))
-    modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-               for alias in node.names}
-    modules |= {node.module.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and node.module}
+    modules = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    modules |= {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
     assert modules - {"__future__"} <= set(sys.stdlib_module_names)
 
 
 def test_no_default_path_written_outside_the_settings() -> None:
     """The venv's commands and the model are named in ald/settings.py only (docs may show
     them in commands)."""
-    files = [ROOT / "Makefile", *ROOT.glob("scripts/*"), *ROOT.glob("tools/*.py"),
-             *ROOT.glob("channels/*.py"), *ROOT.glob("components/*.py"), ROOT / "web" / "serve.py",
-             *ROOT.glob("tests/**/*.py")]
+    files = [
+        ROOT / "Makefile",
+        *ROOT.glob("scripts/*"),
+        *ROOT.glob("tools/*.py"),
+        *ROOT.glob("channels/*.py"),
+        *ROOT.glob("components/*.py"),
+        ROOT / "web" / "serve.py",
+        *ROOT.glob("tests/**/*.py"),
+    ]
     for f in files:
         if f.resolve() == Path(__file__).resolve():
             continue

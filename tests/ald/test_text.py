@@ -1,4 +1,5 @@
 """ald.text: the one accent folding of the project."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,11 +16,14 @@ def test_fold_same_length_keeps_offsets(text: str) -> None:
     assert len(fold_same_length(text)) == len(text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Kiné-thérapie !", "kine therapie"),
-    ("maladie du cœur", "maladie du coeur"),
-    ("C’est   ÇA.", "c'est ca"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kiné-thérapie !", "kine therapie"),
+        ("maladie du cœur", "maladie du coeur"),
+        ("C’est   ÇA.", "c'est ca"),
+        ("", ""),
+    ],
+)
 def test_words(text: str, expected: str) -> None:
     assert words(text) == expected

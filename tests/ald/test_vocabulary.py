@@ -1,5 +1,6 @@
 """ald.vocabulary and tools/gen_vocabulary.py: one vocabulary for the NLU and the Python look-ups,
 so the two sides cannot drift."""
+
 from __future__ import annotations
 
 import re
@@ -16,18 +17,22 @@ from ald.vocabulary import Entry, Vocabulary
 from tools import gen_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
-SECTIONS = {"care_kinds": vocabulary.care_kinds(), "ald_situations": vocabulary.ald_situations(),
-            "diseases": vocabulary.diseases()}
+SECTIONS = {
+    "care_kinds": vocabulary.care_kinds(),
+    "ald_situations": vocabulary.ald_situations(),
+    "diseases": vocabulary.diseases(),
+}
 
 
 def test_generated_nlu_file_is_up_to_date() -> None:
-    assert gen_vocabulary.OUTPUT.read_text(encoding="utf-8") == gen_vocabulary.render(), (
-        "data/nlu/vocabulary.yml is stale: run `python -m tools.gen_vocabulary`")
+    assert (
+        gen_vocabulary.OUTPUT.read_text(encoding="utf-8") == gen_vocabulary.render()
+    ), "data/nlu/vocabulary.yml is stale: run `python -m tools.gen_vocabulary`"
 
 
 def test_check_flag_fails_on_a_stale_file(tmp_path: Path) -> None:
     output = tmp_path / "vocabulary.yml"
-    assert gen_vocabulary.main(["--check"], output=output) == 1        # missing
+    assert gen_vocabulary.main(["--check"], output=output) == 1  # missing
     assert gen_vocabulary.main([], output=output) == 0
     assert gen_vocabulary.main(["--check"], output=output) == 0
     output.write_text(output.read_text(encoding="utf-8").replace("- kiné\n", ""), encoding="utf-8")
@@ -79,7 +84,8 @@ def _annotated_pairs() -> List[Tuple[str, str]]:
     for path in sorted((ROOT / "data").rglob("*.yml")):
         text = path.read_text(encoding="utf-8")
         for found, entity, value in re.findall(
-                r'\[([^\]]+)\]\{"entity": "(\w+)", "value": "([^"]+)"\}', text):
+            r'\[([^\]]+)\]\{"entity": "(\w+)", "value": "([^"]+)"\}', text
+        ):
             if entity in ("care_kind", "ald_status"):
                 pairs.append((found, value))
     return pairs

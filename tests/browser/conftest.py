@@ -2,6 +2,7 @@
 headless Debian Chromium (never `playwright install`) for the whole tests/browser package.
 
 Screenshots go to results/browser/ (git-ignored)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ TODAY = "2026-11-23"  # the action server's "today": answers never depend on the
 
 @dataclass
 class Site:
-    url: str            # the page, e.g. http://127.0.0.1:41234
-    rasa_url: str       # the Rasa server the page talks to
+    url: str  # the page, e.g. http://127.0.0.1:41234
+    rasa_url: str  # the Rasa server the page talks to
     rasa_port: int
     logdir: Path
 
@@ -35,6 +36,7 @@ class Site:
 @dataclass
 class Watched:
     """What a page did: dialogs (alert/confirm/prompt), CSP violations, requests, errors."""
+
     page: Page
     dialogs: List[str] = field(default_factory=list)
     requests: List[str] = field(default_factory=list)
@@ -70,13 +72,13 @@ def site() -> Iterator[Site]:
     try:
         actions, action_port = stack.start_action_server(logdir, env={"ALD_TODAY": TODAY})
         procs.append(actions)
-        rasa, rasa_port = stack.start_rasa_server(logdir, action_port, env={"WEB_ORIGIN": origin},
-                                                  extra_args=["--cors", origin])
+        rasa, rasa_port = stack.start_rasa_server(
+            logdir, action_port, env={"WEB_ORIGIN": origin}, extra_args=["--cors", origin]
+        )
         procs.append(rasa)
         web, _ = stack.start_web_server(logdir, rasa_port, port=web_port)
         procs.append(web)
-        yield Site(url=origin, rasa_url=f"http://127.0.0.1:{rasa_port}", rasa_port=rasa_port,
-                   logdir=logdir)
+        yield Site(url=origin, rasa_url=f"http://127.0.0.1:{rasa_port}", rasa_port=rasa_port, logdir=logdir)
     finally:
         for p in reversed(procs):
             p.stop()
@@ -108,9 +110,13 @@ def _watch(page: Page) -> Watched:
 
 
 def new_context(browser: Browser, width: int, height: int, mobile: bool = False) -> BrowserContext:
-    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
-                              has_touch=mobile, is_mobile=mobile,
-                              device_scale_factor=2 if mobile else 1)
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="fr-FR",
+        has_touch=mobile,
+        is_mobile=mobile,
+        device_scale_factor=2 if mobile else 1,
+    )
     ctx.add_init_script(RECORD_CSP)
     ctx.set_default_timeout(30_000)
     return ctx

@@ -4,6 +4,7 @@ Content-dependent assertions (they follow what the bot answers, written by the l
 - the welcome (`utter_greet`, sent by the widget's initPayload "/greet") has topic buttons;
 - the answer to "Où envoyer mon protocole de soins ?" mentions the médecin conseil or the
   service médical."""
+
 from __future__ import annotations
 
 import re
@@ -78,6 +79,7 @@ def assert_clean(w: Watched, site: Site) -> None:
 
 # --- desktop ---------------------------------------------------------------------------------
 
+
 def test_security_headers_of_the_page(desktop: Watched, site: Site) -> None:
     resp = desktop.page.goto(site.url + "/")
     assert resp is not None
@@ -149,10 +151,8 @@ def test_question_answer_and_reload_keeps_the_conversation(desktop: Watched, sit
     assert_clean(desktop, site)
 
 
-@pytest.mark.parametrize("payload", ["<img src=x onerror=alert(1)>",
-                                     "<script>alert(1)</script>"])
-def test_user_text_is_shown_as_text_and_nothing_runs(desktop: Watched, site: Site,
-                                                     payload: str) -> None:
+@pytest.mark.parametrize("payload", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>"])
+def test_user_text_is_shown_as_text_and_nothing_runs(desktop: Watched, site: Site, payload: str) -> None:
     page = desktop.page
     open_site(desktop, site)
     wait_bot_settled(page, 0)
@@ -184,8 +184,10 @@ def test_a_javascript_link_in_a_bot_message_cannot_run(desktop: Watched, site: S
     wait_bot_settled(page, 0)
     wait_until(lambda: bool(routes), 20, "the websocket upgrade")
     before = page.locator(BOT).count()
-    routes[-1].send('42["bot_uttered",{"text":"Voir [cette page](javascript:window.__pwned=1;'
-                    'alert(document.domain)) pour en savoir plus."}]')
+    routes[-1].send(
+        '42["bot_uttered",{"text":"Voir [cette page](javascript:window.__pwned=1;'
+        'alert(document.domain)) pour en savoir plus."}]'
+    )
     wait_bot_settled(page, before, timeout=15, settle=1)
     link = page.locator(f"{BOT} a", has_text="cette page")
     expect(link).to_have_count(1)
@@ -212,8 +214,11 @@ def test_keyboard_use_and_visible_focus(desktop: Watched, site: Site) -> None:
         return [s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
     assert outline[0] != "none" and outline[1] >= 2, outline
     page.keyboard.press("Enter")
-    wait_until(lambda: page.evaluate("document.activeElement.classList.contains('rw-new-message')"),
-               5, "focus in the message field")
+    wait_until(
+        lambda: page.evaluate("document.activeElement.classList.contains('rw-new-message')"),
+        5,
+        "focus in the message field",
+    )
     assert page.locator(INPUT).get_attribute("aria-label") == "Votre message"
     assert page.locator(LAUNCHER).get_attribute("aria-label")
     # a topic button, reached with the keyboard and pressed with Enter
@@ -263,19 +268,36 @@ def test_text_contrast_is_at_least_4_5(desktop: Watched, site: Site) -> None:
     wait_bot_settled(page, 0)
     send(page, QUESTION)
     wait_bot_settled(page, 1)
-    selectors = ["h1", "h2", "h3", "p", "li", "a", ".button", ".brand",
-                 f"{WIDGET} .rw-title", f"{WIDGET} .rw-response .rw-message-text",
-                 f"{WIDGET} .rw-client .rw-message-text", f"{WIDGET} .rw-reply",
-                 f"{WIDGET} .rw-new-message", f"{WIDGET} .rw-subtitle", f"{WIDGET} .rw-loading"]
+    selectors = [
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "li",
+        "a",
+        ".button",
+        ".brand",
+        f"{WIDGET} .rw-title",
+        f"{WIDGET} .rw-response .rw-message-text",
+        f"{WIDGET} .rw-client .rw-message-text",
+        f"{WIDGET} .rw-reply",
+        f"{WIDGET} .rw-new-message",
+        f"{WIDGET} .rw-subtitle",
+        f"{WIDGET} .rw-loading",
+    ]
     results = page.evaluate(CONTRAST_JS, selectors)
     checked = {r["sel"] for r in results}
-    assert {".button", f"{WIDGET} .rw-response .rw-message-text",
-            f"{WIDGET} .rw-client .rw-message-text"} <= checked
+    assert {
+        ".button",
+        f"{WIDGET} .rw-response .rw-message-text",
+        f"{WIDGET} .rw-client .rw-message-text",
+    } <= checked
     low = [r for r in results if r["ratio"] < 4.5]
     assert low == [], low
 
 
 # --- phone -----------------------------------------------------------------------------------
+
 
 def test_phone_360px_no_horizontal_scroll_launcher_opens(phone: Watched, site: Site) -> None:
     page = phone.page

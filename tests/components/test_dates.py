@@ -1,4 +1,5 @@
 """components.dates.FrenchDateExtractor: a real Rasa graph component on real Messages."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,9 @@ from components.dates import FrenchDateExtractor
 
 @pytest.fixture()
 def extractor(tmp_path: Path) -> FrenchDateExtractor:
-    return FrenchDateExtractor.create({}, LocalModelStorage(tmp_path), Resource("dates"),
-                                      ExecutionContext(GraphSchema({}), "1"))
+    return FrenchDateExtractor.create(
+        {}, LocalModelStorage(tmp_path), Resource("dates"), ExecutionContext(GraphSchema({}), "1")
+    )
 
 
 def dates_of(message: Message) -> List[Dict[str, Any]]:
@@ -31,23 +33,28 @@ def test_registered_as_entity_extractor() -> None:
     assert registered.is_trainable is False
 
 
-@pytest.mark.parametrize("text, values", [
-    ("J'ai envoyé mon protocole le 10 janvier, quand vais-je avoir la réponse ?", ["10 janvier"]),
-    ("envoyé le 15/12/2025", ["15/12/2025"]),
-    ("il y a 10 jours", ["il y a 10 jours"]),
-    ("demande le 3 mars, accord le 20 avril 2026", ["3 mars", "20 avril 2026"]),
-    ("le 31 février", ["31 février"]),
-    ("valable jusqu'au 31 MAI 2027", ["31 MAI 2027"]),
-    ("j'ai 2 enfants et je suis en ALD 30 à 100 %", []),
-    ("appelez le 36 46", []),
-])
-def test_process_adds_one_entity_per_date(extractor: FrenchDateExtractor, text: str, values: List[str]) -> None:
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("J'ai envoyé mon protocole le 10 janvier, quand vais-je avoir la réponse ?", ["10 janvier"]),
+        ("envoyé le 15/12/2025", ["15/12/2025"]),
+        ("il y a 10 jours", ["il y a 10 jours"]),
+        ("demande le 3 mars, accord le 20 avril 2026", ["3 mars", "20 avril 2026"]),
+        ("le 31 février", ["31 février"]),
+        ("valable jusqu'au 31 MAI 2027", ["31 MAI 2027"]),
+        ("j'ai 2 enfants et je suis en ALD 30 à 100 %", []),
+        ("appelez le 36 46", []),
+    ],
+)
+def test_process_adds_one_entity_per_date(
+    extractor: FrenchDateExtractor, text: str, values: List[str]
+) -> None:
     message = Message({"text": text})
     extractor.process([message])
     found = dates_of(message)
     assert [e["value"] for e in found] == values
     for e in found:
-        assert text[e["start"]:e["end"]] == e["value"]
+        assert text[e["start"] : e["end"]] == e["value"]
         assert e["extractor"] == "FrenchDateExtractor"
         assert e["confidence_entity"] == 1.0
 
@@ -55,35 +62,54 @@ def test_process_adds_one_entity_per_date(extractor: FrenchDateExtractor, text: 
 def test_entity_format(extractor: FrenchDateExtractor) -> None:
     message = Message({"text": "le 10 janvier"})
     extractor.process([message])
-    assert message.get("entities") == [{"entity": "date", "start": 3, "end": 13, "value": "10 janvier",
-                                         "confidence_entity": 1.0, "extractor": "FrenchDateExtractor"}]
+    assert message.get("entities") == [
+        {
+            "entity": "date",
+            "start": 3,
+            "end": 13,
+            "value": "10 janvier",
+            "confidence_entity": 1.0,
+            "extractor": "FrenchDateExtractor",
+        }
+    ]
     assert "entities" in message.output_properties
 
 
 def test_keeps_other_entities_and_does_not_duplicate(extractor: FrenchDateExtractor) -> None:
-    diet = [{"entity": "disease", "start": 0, "end": 7, "value": "diabète", "extractor": "DIETClassifier"},
-            {"entity": "date", "start": 11, "end": 21, "value": "10 janvier", "extractor": "DIETClassifier"}]
+    diet = [
+        {"entity": "disease", "start": 0, "end": 7, "value": "diabète", "extractor": "DIETClassifier"},
+        {"entity": "date", "start": 11, "end": 21, "value": "10 janvier", "extractor": "DIETClassifier"},
+    ]
     message = Message({"text": "diabète le 10 janvier", "entities": list(diet)})
     extractor.process([message])
     assert message.get("entities") == diet
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "😀😀😀", "<script>alert('10 janvier')</script>", "a" * 10_000,
-    ("le 10 janvier 2026 " * 600)[:10_000], "\u0000\u200b\ufeff", "10/10/10/10/10/10",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😀😀😀",
+        "<script>alert('10 janvier')</script>",
+        "a" * 10_000,
+        ("le 10 janvier 2026 " * 600)[:10_000],
+        "\u0000\u200b\ufeff",
+        "10/10/10/10/10/10",
+    ],
+)
 def test_robust_inputs(extractor: FrenchDateExtractor, text: str) -> None:
     message = Message({"text": text})
     extractor.process([message])
     for e in dates_of(message):
-        assert text[e["start"]:e["end"]] == e["value"]
+        assert text[e["start"] : e["end"]] == e["value"]
 
 
 def test_html_and_emoji_offsets(extractor: FrenchDateExtractor) -> None:
     text = "😀 <b>le 1er mars</b> 👍"
     message = Message({"text": text})
     extractor.process([message])
-    assert [(text[e["start"]:e["end"]]) for e in dates_of(message)] == ["1er mars"]
+    assert [(text[e["start"] : e["end"]]) for e in dates_of(message)] == ["1er mars"]
 
 
 def test_message_without_text(extractor: FrenchDateExtractor) -> None:
@@ -99,8 +125,9 @@ def test_several_messages(extractor: FrenchDateExtractor) -> None:
 
 
 def test_config_entity_name(tmp_path: Path) -> None:
-    other = FrenchDateExtractor.create({"entity": "when"}, LocalModelStorage(tmp_path), Resource("d"),
-                                       ExecutionContext(GraphSchema({}), "1"))
+    other = FrenchDateExtractor.create(
+        {"entity": "when"}, LocalModelStorage(tmp_path), Resource("d"), ExecutionContext(GraphSchema({}), "1")
+    )
     message = Message({"text": "hier"})
     other.process([message])
     assert [e["entity"] for e in message.get("entities")] == ["when"]

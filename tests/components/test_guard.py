@@ -1,4 +1,5 @@
 """Input guard, confidence gate and log redaction (components/guard.py)."""
+
 from __future__ import annotations
 
 import json
@@ -8,13 +9,13 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 import yaml
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from ald.pii import EMAIL_PLACEHOLDER, NIR_PLACEHOLDER, PHONE_PLACEHOLDER
 from components import guard
 from components.guard import ConfidenceGate, InputGuard
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 ROOT = Path(__file__).resolve().parents[2]
 NIR = "1 85 05 78 006 084 36"
@@ -33,11 +34,15 @@ def run_guard(text: Optional[str], **config: Any) -> Message:
 
 # --- InputGuard ----------------------------------------------------------------------------
 
+
 def test_identifiers_never_reach_the_next_components_nor_parse_data() -> None:
-    message = run_guard(f"mon numéro de sécu est {NIR}, écrivez à jean.dupont@example.com "
-                        "ou au 06 12 34 56 78")
-    assert message.get(TEXT) == (f"mon numéro de sécu est {NIR_PLACEHOLDER}, écrivez à "
-                                 f"{EMAIL_PLACEHOLDER} ou au {PHONE_PLACEHOLDER}")
+    message = run_guard(
+        f"mon numéro de sécu est {NIR}, écrivez à jean.dupont@example.com " "ou au 06 12 34 56 78"
+    )
+    assert message.get(TEXT) == (
+        f"mon numéro de sécu est {NIR_PLACEHOLDER}, écrivez à "
+        f"{EMAIL_PLACEHOLDER} ou au {PHONE_PLACEHOLDER}"
+    )
     parse_data = message.as_dict(only_output_properties=True)
     assert parse_data[TEXT] == message.get(TEXT)
     assert parse_data["guard"] == {"truncated": False, "masked": ["email", "nir", "phone"]}
@@ -80,8 +85,9 @@ def test_identifier_straddling_the_cut_is_masked_not_half_kept() -> None:
     assert message.get("guard") == {"truncated": True, "masked": ["nir"]}
 
 
-@pytest.mark.parametrize("text", ["", "😀" * 3000, "<script>alert('x')</script><b>06 12 34 56 78</b>",
-                                  "\n\t  ", "é" * 10_000])
+@pytest.mark.parametrize(
+    "text", ["", "😀" * 3000, "<script>alert('x')</script><b>06 12 34 56 78</b>", "\n\t  ", "é" * 10_000]
+)
 def test_odd_inputs(text: str) -> None:
     message = run_guard(text)
     assert len(message.get(TEXT)) <= guard.DEFAULT_MAX_CHARS
@@ -103,11 +109,14 @@ def test_guard_cuts_ten_thousand_characters_of_anything() -> None:
 
 def test_training_examples_are_masked_like_messages() -> None:
     plain = Message(data={TEXT: f"voici mon numero {NIR}", INTENT: "share_personal_data"})
-    placeholder = Message(data={TEXT: f"voici mon numero {NIR_PLACEHOLDER}",
-                                INTENT: "share_personal_data"})
-    with_entities = Message(data={TEXT: "le 0612345678 depuis le 10 janvier", INTENT: "inform",
-                                  "entities": [{"entity": "date", "start": 26, "end": 36,
-                                                "value": "10 janvier"}]})
+    placeholder = Message(data={TEXT: f"voici mon numero {NIR_PLACEHOLDER}", INTENT: "share_personal_data"})
+    with_entities = Message(
+        data={
+            TEXT: "le 0612345678 depuis le 10 janvier",
+            INTENT: "inform",
+            "entities": [{"entity": "date", "start": 26, "end": 36, "value": "10 janvier"}],
+        }
+    )
     long_one = Message(data={TEXT: "b" * 3000, INTENT: "inform"})
     data = TrainingData([plain, placeholder, with_entities, long_one])
     InputGuard({}).process_training_data(data)
@@ -120,23 +129,42 @@ def test_training_examples_are_masked_like_messages() -> None:
 
 # --- ConfidenceGate ------------------------------------------------------------------------
 
-def classified(intent: str, confidence: float, ranking: Optional[List[Dict]] = None,
-               answer_confidence: Optional[float] = None, selector_key: str = "faq",
-               report: Optional[Dict] = None, text: str = "x") -> Message:
+
+def classified(
+    intent: str,
+    confidence: float,
+    ranking: Optional[List[Dict]] = None,
+    answer_confidence: Optional[float] = None,
+    selector_key: str = "faq",
+    report: Optional[Dict] = None,
+    text: str = "x",
+) -> Message:
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, ranking if ranking is not None else
-                [{"name": intent, "confidence": confidence},
-                 {"name": "greet", "confidence": 1 - confidence}], add_to_output=True)
+    message.set(
+        INTENT_RANKING_KEY,
+        ranking
+        if ranking is not None
+        else [{"name": intent, "confidence": confidence}, {"name": "greet", "confidence": 1 - confidence}],
+        add_to_output=True,
+    )
     if answer_confidence is not None:
-        message.set("response_selector", {
-            "all_retrieval_intents": ["faq"],
-            selector_key: {"response": {"responses": [{"text": "r"}],
-                                        "confidence": answer_confidence,
-                                        "intent_response_key": "faq/duree",
-                                        "utter_action": "utter_faq/duree"},
-                           "ranking": []},
-        }, add_to_output=True)
+        message.set(
+            "response_selector",
+            {
+                "all_retrieval_intents": ["faq"],
+                selector_key: {
+                    "response": {
+                        "responses": [{"text": "r"}],
+                        "confidence": answer_confidence,
+                        "intent_response_key": "faq/duree",
+                        "utter_action": "utter_faq/duree",
+                    },
+                    "ranking": [],
+                },
+            },
+            add_to_output=True,
+        )
     if report is not None:
         message.set("guard", report, add_to_output=True)
     return message
@@ -160,10 +188,14 @@ def test_faq_with_sure_answer_is_kept() -> None:
 
 
 def test_answer_confidence_under_the_default_key() -> None:
-    assert gate(classified("faq", 0.9, answer_confidence=0.2, selector_key="default")
-                ).get(INTENT)["name"] == "nlu_fallback"
-    assert gate(classified("faq", 0.9, answer_confidence=0.6, selector_key="default")
-                ).get(INTENT)["name"] == "faq"
+    assert (
+        gate(classified("faq", 0.9, answer_confidence=0.2, selector_key="default")).get(INTENT)["name"]
+        == "nlu_fallback"
+    )
+    assert (
+        gate(classified("faq", 0.9, answer_confidence=0.6, selector_key="default")).get(INTENT)["name"]
+        == "faq"
+    )
 
 
 def test_faq_without_any_selected_answer_falls_back() -> None:
@@ -171,8 +203,10 @@ def test_faq_without_any_selected_answer_falls_back() -> None:
 
 
 def test_threshold_comes_from_the_config() -> None:
-    assert gate(classified("faq", 0.9, answer_confidence=0.5), threshold=0.6
-                ).get(INTENT)["name"] == "nlu_fallback"
+    assert (
+        gate(classified("faq", 0.9, answer_confidence=0.5), threshold=0.6).get(INTENT)["name"]
+        == "nlu_fallback"
+    )
 
 
 def test_other_intents_are_not_touched_by_the_faq_rule() -> None:
@@ -183,48 +217,58 @@ def test_other_intents_are_not_touched_by_the_faq_rule() -> None:
 
 
 def test_masked_identifier_wins_over_everything() -> None:
-    message = gate(classified("faq", 0.9, answer_confidence=0.1,
-                              report={"truncated": True, "masked": ["nir"]}))
+    message = gate(
+        classified("faq", 0.9, answer_confidence=0.1, report={"truncated": True, "masked": ["nir"]})
+    )
     assert message.get(INTENT) == {"name": "share_personal_data", "confidence": 1.0}
-    assert message.get(INTENT_RANKING_KEY)[0] == {"name": "share_personal_data",
-                                                  "confidence": 1.0}
+    assert message.get(INTENT_RANKING_KEY)[0] == {"name": "share_personal_data", "confidence": 1.0}
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)][1:] == ["faq", "greet"]
 
 
 def test_distress_message_missed_by_the_classifier_gets_the_safety_intent() -> None:
-    message = gate(classified("faq", 1.0, answer_confidence=0.99,
-                              text="je voudrais que tout s'arrête pour toujours"))
+    message = gate(
+        classified("faq", 1.0, answer_confidence=0.99, text="je voudrais que tout s'arrête pour toujours")
+    )
     assert message.get(INTENT) == {"name": "suicidal_thoughts", "confidence": 1.0}
-    message = gate(classified("medical_advice", 0.66,
-                              text="mon mari a pris beaucoup trop de comprimés"))
+    message = gate(classified("medical_advice", 0.66, text="mon mari a pris beaucoup trop de comprimés"))
     assert message.get(INTENT) == {"name": "emergency", "confidence": 1.0}
-    message = gate(classified("out_of_scope", 0.95,
-                              text="combien de gélules d'ibuprofène au maximum par jour"))
+    message = gate(
+        classified("out_of_scope", 0.95, text="combien de gélules d'ibuprofène au maximum par jour")
+    )
     assert message.get(INTENT) == {"name": "medical_advice", "confidence": 1.0}
 
 
 def test_safety_net_wins_over_the_personal_data_reply() -> None:
-    message = gate(classified("share_personal_data", 1.0, report={"truncated": False,
-                                                                 "masked": ["phone"]},
-                              text="je veux mourir, appelez moi au [téléphone masqué]"))
+    message = gate(
+        classified(
+            "share_personal_data",
+            1.0,
+            report={"truncated": False, "masked": ["phone"]},
+            text="je veux mourir, appelez moi au [téléphone masqué]",
+        )
+    )
     assert message.get(INTENT)["name"] == "suicidal_thoughts"
 
 
 def test_question_about_the_ald_that_names_an_emergency_is_not_forced() -> None:
-    message = gate(classified("faq", 0.9, answer_confidence=0.9,
-                              text="hospitalisé en urgence après un AVC, qui fait le protocole ?"))
+    message = gate(
+        classified(
+            "faq",
+            0.9,
+            answer_confidence=0.9,
+            text="hospitalisé en urgence après un AVC, qui fait le protocole ?",
+        )
+    )
     assert message.get(INTENT)["name"] == "faq"
 
 
 def test_truncated_message_wins_over_the_faq_rule() -> None:
-    message = gate(classified("faq", 0.9, answer_confidence=0.9,
-                              report={"truncated": True, "masked": []}))
+    message = gate(classified("faq", 0.9, answer_confidence=0.9, report={"truncated": True, "masked": []}))
     assert message.get(INTENT) == {"name": "message_too_long", "confidence": 1.0}
 
 
 def test_no_duplicate_in_the_ranking_when_the_intent_was_already_there() -> None:
-    message = gate(classified("share_personal_data", 0.7,
-                              report={"truncated": False, "masked": ["phone"]}))
+    message = gate(classified("share_personal_data", 0.7, report={"truncated": False, "masked": ["phone"]}))
     names = [r["name"] for r in message.get(INTENT_RANKING_KEY)]
     assert names == ["share_personal_data", "greet"]
 
@@ -240,6 +284,7 @@ def test_full_guard_then_gate_chain() -> None:
 
 # --- Wiring in the pipeline ----------------------------------------------------------------
 
+
 def test_config_puts_the_guard_first_and_the_gate_last() -> None:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     names = [c["name"] for c in config["pipeline"]]
@@ -253,7 +298,8 @@ def test_rasa_builds_the_prediction_graph_with_guard_first_and_gate_last() -> No
     from rasa.shared.data import TrainingType
 
     config = {
-        "recipe": "default.v1", "language": "fr",
+        "recipe": "default.v1",
+        "language": "fr",
         "pipeline": [
             {"name": "components.guard.InputGuard"},
             {"name": "WhitespaceTokenizer"},
@@ -280,11 +326,14 @@ def test_rasa_builds_the_prediction_graph_with_guard_first_and_gate_last() -> No
     # The guard also runs over the training data, before the tokenizer.
     train = graph.train_schema.nodes["run_components.guard.InputGuard0"]
     assert train.fn == "process_training_data"
-    assert graph.train_schema.nodes["run_WhitespaceTokenizer1"].needs["training_data"] == \
-        "run_components.guard.InputGuard0"
+    assert (
+        graph.train_schema.nodes["run_WhitespaceTokenizer1"].needs["training_data"]
+        == "run_components.guard.InputGuard0"
+    )
 
 
 # --- Log redaction -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def rasa_logging():
@@ -306,10 +355,12 @@ def rasa_logging():
 def test_error_logs_of_a_failed_message_carry_no_text(rasa_logging, caplog) -> None:
     caplog.set_level(logging.INFO)
     logging.getLogger().setLevel(logging.INFO)
-    rasa_logging.error("rest.message.received.failure",
-                       text=f"mon numéro de sécu est {NIR} j'ai une ALD")
-    rasa_logging.info("processor.message.parse", parse_data_text="j'ai une ALD cardiaque",
-                      parse_data_entities=[{"value": "jean@example.com"}])
+    rasa_logging.error("rest.message.received.failure", text=f"mon numéro de sécu est {NIR} j'ai une ALD")
+    rasa_logging.info(
+        "processor.message.parse",
+        parse_data_text="j'ai une ALD cardiaque",
+        parse_data_entities=[{"value": "jean@example.com"}],
+    )
     assert "rest.message.received.failure" in caplog.text
     assert "processor.message.parse" in caplog.text
     for secret in ("006 084", "ALD", "cardiaque", "jean@example.com"):

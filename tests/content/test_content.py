@@ -1,5 +1,6 @@
 """Checks of the content (domain, training data, figures, phrases) that Rasa's own validator
 does not make: every answer reachable and well formed, figures from one place, enough examples."""
+
 from __future__ import annotations
 
 import importlib
@@ -17,8 +18,11 @@ DOMAIN = load_domain(ROOT)
 FIGURES = yaml.safe_load((ROOT / "content" / "figures.yml").read_text(encoding="utf-8"))["figures"]
 ACTIONS_SRC = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "actions").glob("*.py")))
 # The single-date forms' answers are <response>_<status>, the prefix written in the form table.
-FORM_PREFIXES = {f["response"] for f in yaml.safe_load((ROOT / "dialogue" / "forms.yml").read_text(
-    encoding="utf-8"))["forms"].values() if f.get("response")}
+FORM_PREFIXES = {
+    f["response"]
+    for f in yaml.safe_load((ROOT / "dialogue" / "forms.yml").read_text(encoding="utf-8"))["forms"].values()
+    if f.get("response")
+}
 PHRASES = yaml.safe_load((ROOT / "content" / "phrases.yml").read_text(encoding="utf-8"))
 TOPICS = yaml.safe_load((ROOT / "content" / "topics.yml").read_text(encoding="utf-8"))["topics"]
 FORMS = yaml.safe_load((ROOT / "dialogue" / "forms.yml").read_text(encoding="utf-8"))["forms"]
@@ -34,8 +38,11 @@ def _nlu_examples(folder: str) -> Dict[str, List[str]]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in doc.get("nlu", []) or []:
             if "intent" in block:
-                lines = [line[2:].strip() for line in block["examples"].splitlines()
-                         if line.strip().startswith("- ")]
+                lines = [
+                    line[2:].strip()
+                    for line in block["examples"].splitlines()
+                    if line.strip().startswith("- ")
+                ]
                 examples.setdefault(block["intent"], []).extend(lines)
     return examples
 
@@ -86,7 +93,7 @@ def test_every_response_is_reachable():
     for name in DOMAIN["responses"]:
         if name in used or name in sent:
             continue
-        if name.startswith("utter_ask_") and name[len("utter_ask_"):] in slots:
+        if name.startswith("utter_ask_") and name[len("utter_ask_") :] in slots:
             continue
         if any(name.startswith(p + "_") for p in prefixes):
             continue
@@ -111,12 +118,12 @@ def test_responses_named_by_a_result_code_are_the_codes():
         if "rule" in spec:
             expected[spec["response"]] = _result_codes(spec["rule"])
     for prefix, codes in expected.items():
-        found = {r[len(prefix) + 1:] for r in DOMAIN["responses"] if r.startswith(prefix + "_")}
+        found = {r[len(prefix) + 1 :] for r in DOMAIN["responses"] if r.startswith(prefix + "_")}
         assert found == codes, prefix
 
 
 def test_figures_come_from_figures_yml_only():
-    slot_figs = {s[len("fig_"):] for s in DOMAIN["slots"] if s.startswith("fig_")}
+    slot_figs = {s[len("fig_") :] for s in DOMAIN["slots"] if s.startswith("fig_")}
     assert slot_figs == set(FIGURES), "each figure needs its fig_ slot and vice versa"
     for key, fig in FIGURES.items():
         assert fig.get("value") and fig.get("source"), key
@@ -156,8 +163,11 @@ def test_faq_answers_have_next_question_buttons():
 
 def test_enough_examples_per_intent():
     assert TRAIN
-    too_few = {i: len(e) for i, e in TRAIN.items()
-               if len(e) < (12 if i.startswith("faq/") else 20) and i != "message_too_long"}
+    too_few = {
+        i: len(e)
+        for i, e in TRAIN.items()
+        if len(e) < (12 if i.startswith("faq/") else 20) and i != "message_too_long"
+    }
     assert not too_few, f"intents with too few examples: {too_few}"
 
 
@@ -185,7 +195,7 @@ def test_held_out_set_is_separate_and_large_enough():
 
 def test_topics_cover_the_faq():
     faq = {i.split("/", 1)[1] for i in TRAIN if i.startswith("faq/")}
-    assert faq == set(TOPICS), (faq ^ set(TOPICS))
+    assert faq == set(TOPICS), faq ^ set(TOPICS)
 
 
 def test_each_faq_topic_has_conversation_test():
@@ -196,12 +206,15 @@ def test_each_faq_topic_has_conversation_test():
     assert "utter_faq/" not in stories.replace("intent: faq/", ""), "use action: action_faq (rasa#8459)"
 
 
-@pytest.mark.parametrize("response, figure", [
-    ("utter_ask_sent_date", "delai_decision"),
-    ("utter_ask_valid_until", "delai_renouvellement"),
-    ("utter_ask_derog_start", "duree_derogatoire"),
-    ("utter_ask_request_date", None),
-])
+@pytest.mark.parametrize(
+    "response, figure",
+    [
+        ("utter_ask_sent_date", "delai_decision"),
+        ("utter_ask_valid_until", "delai_renouvellement"),
+        ("utter_ask_derog_start", "duree_derogatoire"),
+        ("utter_ask_request_date", None),
+    ],
+)
 def test_first_question_of_a_date_form_gives_the_general_rule(response, figure):
     # A general question ("how long does the caisse take?") that the classifier takes for a
     # personal one starts a form: its first question must answer the general question too.

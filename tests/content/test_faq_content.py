@@ -3,6 +3,7 @@ their held-out messages in tests/nlu/faq.yml, their stories in tests/stories/faq
 the format contract: enough varied examples, held-out test messages that are not copies, short
 sourced answers, figures only as {fig_...} placeholders, volets never named by a bare number,
 buttons whose payloads are understood."""
+
 from __future__ import annotations
 
 import re
@@ -19,26 +20,61 @@ FAQ_DIR = ROOT / "data" / "faq"
 # protocole is written, sent, answered, what it holds, how long it lasts). The files on what is
 # covered and around the protocole are not held to this contract: some of their button payloads
 # are annotated or not training examples, and a few answers do not address the user.
-PROTOCOL_FILES = [FAQ_DIR / f"{name}.yml" for name in
-                  ("ald", "contenu", "definition", "delais", "duree", "eligibilite", "envoi", "redaction")]
+PROTOCOL_FILES = [
+    FAQ_DIR / f"{name}.yml"
+    for name in ("ald", "contenu", "definition", "delais", "duree", "eligibilite", "envoi", "redaction")
+]
 TEST_NLU = ROOT / "tests" / "nlu" / "faq.yml"
 TEST_STORIES = ROOT / "tests" / "stories" / "faq.yml"
 
 # Their sub-intents; the broad ones need more training examples.
-BROAD = {"definition_protocole", "definition_ald", "conditions", "ou_envoyer",
-         "delai_reponse", "renouvellement"}
+BROAD = {
+    "definition_protocole",
+    "definition_ald",
+    "conditions",
+    "ou_envoyer",
+    "delai_reponse",
+    "renouvellement",
+}
 PROTOCOL_TOPICS = [
-    "definition_protocole", "definition_ald", "exonerante_ou_non", "liste_ald30",
-    "ald_hors_liste", "polypathologie", "duree_exoneration", "conditions",
-    "ald_non_exonerante", "infertilite", "autres_cas", "qui_redige", "procedure_derogatoire",
-    "pas_de_medecin_traitant", "proche_representant", "ou_envoyer", "en_ligne_ou_papier",
-    "volets", "delai_reponse", "notification", "pas_de_nouvelles", "contenu_protocole",
-    "volet_patient", "acces_direct_specialistes", "duree_validite", "revision",
+    "definition_protocole",
+    "definition_ald",
+    "exonerante_ou_non",
+    "liste_ald30",
+    "ald_hors_liste",
+    "polypathologie",
+    "duree_exoneration",
+    "conditions",
+    "ald_non_exonerante",
+    "infertilite",
+    "autres_cas",
+    "qui_redige",
+    "procedure_derogatoire",
+    "pas_de_medecin_traitant",
+    "proche_representant",
+    "ou_envoyer",
+    "en_ligne_ou_papier",
+    "volets",
+    "delai_reponse",
+    "notification",
+    "pas_de_nouvelles",
+    "contenu_protocole",
+    "volet_patient",
+    "acces_direct_specialistes",
+    "duree_validite",
+    "revision",
     "renouvellement",
 ]
-INTENT_PAYLOADS = {"/ask_decision_date", "/ask_renewal_date", "/ask_derogatory_end",
-                   "/ask_exoneration_end", "/ask_retroactive", "/ask_coverage",
-                   "/check_eligibility", "/ask_human"}
+INTENT_PAYLOADS = {
+    "/ask_decision_date",
+    "/ask_renewal_date",
+    "/ask_derogatory_end",
+    "/ask_exoneration_end",
+    "/ask_retroactive",
+    "/ask_coverage",
+    "/check_eligibility",
+    "/ask_human",
+}
 MAX_TEXT = 650  # "at most ~600 characters", measured with the figures filled in
 
 
@@ -103,8 +139,20 @@ def test_no_example_shared_between_faq_sub_intents() -> None:
 
 
 def test_no_dated_examples() -> None:
-    months = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-              "septembre", "octobre", "novembre", "decembre")
+    months = (
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    )
     day = re.compile(r"\b\d{1,2}(er)? (" + "|".join(months) + r")\b|\b\d{1,2}/\d{1,2}\b")
     dated = [e for examples in TRAIN.values() for e in examples if day.search(_norm(e))]
     assert not dated

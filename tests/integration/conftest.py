@@ -5,6 +5,7 @@ replies read from the domain. Servers are started with tools/stack.py.
 PostgreSQL and Redis are reached with the settings of ald/settings.py (DB_*, REDIS_*);
 `make test` starts them first (scripts/services.sh). When one cannot be reached, each test
 that needs it fails with one line saying what to do."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,13 @@ TODAY = "2026-11-23"
 NIR_MESSAGE = "mon numéro de sécu est 1 85 05 78 006 084 36"
 EMAIL_MESSAGE = "écrivez-moi à jean.dupont@example.com"
 IDENTIFIER_TRACES = [
-    "1 85 05 78 006 084 36", "185057800608436", "1850578006084", "006 084",
-    "jean.dupont@example.com", "jean.dupont", "example.com",
+    "1 85 05 78 006 084 36",
+    "185057800608436",
+    "1850578006084",
+    "006 084",
+    "jean.dupont@example.com",
+    "jean.dupont",
+    "example.com",
 ]
 
 
@@ -41,16 +47,26 @@ def pg_connect(dbname: str = "postgres") -> Any:
     import psycopg2
 
     s = pg_settings()
-    return psycopg2.connect(host=s["DB_HOST"], port=int(s["DB_PORT"]), user=s["DB_USER"],
-                            password=s["DB_PASSWORD"] or None, dbname=dbname, connect_timeout=10)
+    return psycopg2.connect(
+        host=s["DB_HOST"],
+        port=int(s["DB_PORT"]),
+        user=s["DB_USER"],
+        password=s["DB_PASSWORD"] or None,
+        dbname=dbname,
+        connect_timeout=10,
+    )
 
 
 def redis_client(db_settings: Dict[str, str]) -> Any:
     import redis
 
-    return redis.Redis(host=db_settings["REDIS_HOST"], port=int(db_settings["REDIS_PORT"]),
-                       db=int(db_settings["REDIS_DB"]),
-                       password=db_settings["REDIS_PASSWORD"] or None, socket_connect_timeout=10)
+    return redis.Redis(
+        host=db_settings["REDIS_HOST"],
+        port=int(db_settings["REDIS_PORT"]),
+        db=int(db_settings["REDIS_DB"]),
+        password=db_settings["REDIS_PASSWORD"] or None,
+        socket_connect_timeout=10,
+    )
 
 
 def _reason(error: Exception) -> str:
@@ -70,9 +86,11 @@ def postgres_reachable() -> None:
         return
     except psycopg2.Error as e:
         reason = _reason(e)
-    pytest.fail(f"PostgreSQL not reachable at {s['DB_HOST']}:{s['DB_PORT']} as role {s['DB_USER']}: "
-                f"run scripts/services.sh (as root) or set DB_HOST/DB_USER/DB_PASSWORD ({reason})",
-                pytrace=False)
+    pytest.fail(
+        f"PostgreSQL not reachable at {s['DB_HOST']}:{s['DB_PORT']} as role {s['DB_USER']}: "
+        f"run scripts/services.sh (as root) or set DB_HOST/DB_USER/DB_PASSWORD ({reason})",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -80,8 +98,7 @@ def redis_reachable() -> None:
     """Checked once per run: Redis answers with the settings' host, port and password."""
     import redis
 
-    s = {name: settings.get(name) for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_DB",
-                                               "REDIS_PASSWORD")}
+    s = {name: settings.get(name) for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD")}
     client = redis_client(s)
     try:
         client.ping()
@@ -90,8 +107,11 @@ def redis_reachable() -> None:
         reason = _reason(e)
     finally:
         client.close()
-    pytest.fail(f"Redis not reachable at {s['REDIS_HOST']}:{s['REDIS_PORT']}: run scripts/services.sh "
-                f"(as root) or set REDIS_HOST/REDIS_PORT/REDIS_PASSWORD ({reason})", pytrace=False)
+    pytest.fail(
+        f"Redis not reachable at {s['REDIS_HOST']}:{s['REDIS_PORT']}: run scripts/services.sh "
+        f"(as root) or set REDIS_HOST/REDIS_PORT/REDIS_PASSWORD ({reason})",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +133,7 @@ def pg_database(postgres_reachable: None) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def redis_settings(redis_reachable: None) -> Iterator[Dict[str, str]]:
     """Redis lock store settings with a key prefix of their own; keys removed afterwards."""
-    values = {name: settings.get(name) for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_DB",
-                                                    "REDIS_PASSWORD")}
+    values = {name: settings.get(name) for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD")}
     prefix = f"aldtest{secrets.token_hex(4)}"
     values["REDIS_KEY_PREFIX"] = prefix
     client = redis_client(values)
@@ -165,8 +184,7 @@ def pg_dump_text(database: str) -> str:
     conn = pg_connect(database)
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT table_name FROM information_schema.tables "
-                        "WHERE table_schema = 'public'")
+            cur.execute("SELECT table_name FROM information_schema.tables " "WHERE table_schema = 'public'")
             tables = [t for (t,) in cur.fetchall()]
             parts: List[str] = []
             for table in tables:
@@ -206,5 +224,6 @@ def assert_reply_is(response: str, reply: str) -> None:
     """`reply` is one of the variants of `response` (compared on their opening words)."""
     variants = domain_texts(response)
     assert variants, f"the domain has no response {response} yet"
-    assert any(first_words(v) and first_words(v) in reply for v in variants), (
-        f"expected {response}, got: {reply!r}")
+    assert any(
+        first_words(v) and first_words(v) in reply for v in variants
+    ), f"expected {response}, got: {reply!r}"

@@ -9,6 +9,7 @@ server on a SQLite tracker store, web page), for real:
 - CORS only for WEB_ORIGIN; the action server and Rasa listen on 127.0.0.1;
 - a conversation stopped in the middle of a form survives a restart and ends right.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,10 +58,15 @@ class RunSh:
 def start_run_sh(logdir: Path, name: str, extra: Dict[str, str]) -> RunSh:
     web_port = free_port()
     given = {
-        "RASA_PROFILE": "sqlite", "RASA_HOST": "127.0.0.1", "ACTIONS_HOST": "127.0.0.1",
-        "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
-        "WEB_PORT": str(web_port), "WEB_ORIGIN": f"http://127.0.0.1:{web_port}",
-        "SQLITE_DB": str(logdir / "rasa.db"), "ALD_TODAY": TODAY,
+        "RASA_PROFILE": "sqlite",
+        "RASA_HOST": "127.0.0.1",
+        "ACTIONS_HOST": "127.0.0.1",
+        "RASA_PORT": str(free_port()),
+        "ACTIONS_PORT": str(free_port()),
+        "WEB_PORT": str(web_port),
+        "WEB_ORIGIN": f"http://127.0.0.1:{web_port}",
+        "SQLITE_DB": str(logdir / "rasa.db"),
+        "ALD_TODAY": TODAY,
         **extra,
     }
     env = base_env(given)
@@ -90,8 +96,13 @@ def wait_rest_ready(port: int, proc: Proc, timeout: float = 240) -> None:
     raise TimeoutError(f"Rasa on {port} never answered")
 
 
-def http(method: str, url: str, headers: Optional[Dict[str, str]] = None,
-         body: Optional[bytes] = None, timeout: float = 30) -> Tuple[int, Dict[str, str], bytes]:
+def http(
+    method: str,
+    url: str,
+    headers: Optional[Dict[str, str]] = None,
+    body: Optional[bytes] = None,
+    timeout: float = 30,
+) -> Tuple[int, Dict[str, str], bytes]:
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
@@ -134,8 +145,7 @@ def stack(logdir: Path) -> Iterator[RunSh]:
     s.proc.stop()
 
 
-def test_identifiers_are_masked_before_storage_and_the_user_is_warned(stack: RunSh,
-                                                                      logdir: Path) -> None:
+def test_identifiers_are_masked_before_storage_and_the_user_is_warned(stack: RunSh, logdir: Path) -> None:
     sender = f"mask-{uuid.uuid4().hex}"
     replies = [texts(rest_send(stack.rasa_port, sender, m)) for m in (NIR_MESSAGE, EMAIL_MESSAGE)]
     for reply in replies:
@@ -159,18 +169,17 @@ def test_api_needs_a_jwt_signed_with_the_secret(stack: RunSh) -> None:
     rest_send(stack.rasa_port, sender, NIR_MESSAGE)
 
     assert http("GET", f"{base}/status")[0] == 401
-    forged = jwt.encode({"user": {"username": "x", "role": "admin"}}, "not-the-secret",
-                        algorithm="HS256")
+    forged = jwt.encode({"user": {"username": "x", "role": "admin"}}, "not-the-secret", algorithm="HS256")
     assert http("GET", f"{base}/status", {"Authorization": f"Bearer {forged}"})[0] == 401
     assert http("GET", f"{base}/conversations/{sender}/tracker")[0] == 401
 
-    good = jwt.encode({"user": {"username": "ops", "role": "admin"}}, JWT_SECRET,
-                      algorithm="HS256")
+    good = jwt.encode({"user": {"username": "ops", "role": "admin"}}, JWT_SECRET, algorithm="HS256")
     status, _, body = http("GET", f"{base}/status", {"Authorization": f"Bearer {good}"})
     assert status == 200 and "model_file" in json.loads(body)
     # What the API returns comes from the store: masked too.
-    status, _, body = http("GET", f"{base}/conversations/{sender}/tracker",
-                           {"Authorization": f"Bearer {good}"})
+    status, _, body = http(
+        "GET", f"{base}/conversations/{sender}/tracker", {"Authorization": f"Bearer {good}"}
+    )
     assert status == 200
     tracker = json.loads(body)
     assert tracker["latest_message"]["text"] == "mon numéro de sécu est [numéro masqué]"
@@ -180,8 +189,7 @@ def test_api_needs_a_jwt_signed_with_the_secret(stack: RunSh) -> None:
 def test_cors_only_for_the_web_origin(stack: RunSh) -> None:
     url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
     good = stack.env["WEB_ORIGIN"]
-    preflight = {"Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"}
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
 
     _, headers, _ = http("OPTIONS", url, {"Origin": "http://evil.example", **preflight})
     assert headers.get("access-control-allow-origin") in (None, "")
@@ -189,8 +197,9 @@ def test_cors_only_for_the_web_origin(stack: RunSh) -> None:
     assert headers.get("access-control-allow-origin") == good
 
     body = json.dumps({"sender": f"cors-{uuid.uuid4().hex}", "message": "bonjour"}).encode()
-    _, headers, _ = http("POST", url, {"Origin": "http://evil.example",
-                                       "Content-Type": "application/json"}, body)
+    _, headers, _ = http(
+        "POST", url, {"Origin": "http://evil.example", "Content-Type": "application/json"}, body
+    )
     assert headers.get("access-control-allow-origin") in (None, "")
     _, headers, _ = http("POST", url, {"Origin": good, "Content-Type": "application/json"}, body)
     assert headers.get("access-control-allow-origin") == good
@@ -225,14 +234,19 @@ def test_server_log_at_default_level_has_no_message_text(stack: RunSh) -> None:
     rest_send(stack.rasa_port, sender, "quand dois-je demander le renouvellement ?")
     log = stack.proc.log_text()
     assert "Rasa server is up and running" in log  # the log is the one of the server
-    for text in (CANARY, "medecin traitant a rempli", "demander le renouvellement",
-                 LONG_MESSAGE[:60], "numéro de sécu", "num\\u00e9ro de s\\u00e9cu"):
+    for text in (
+        CANARY,
+        "medecin traitant a rempli",
+        "demander le renouvellement",
+        LONG_MESSAGE[:60],
+        "numéro de sécu",
+        "num\\u00e9ro de s\\u00e9cu",
+    ):
         assert text not in log, f"message text in the log: {text!r}"
     assert_no_identifier(log)
 
 
-def test_conversation_survives_a_restart_in_the_middle_of_a_form(stack: RunSh,
-                                                                 logdir: Path) -> None:
+def test_conversation_survives_a_restart_in_the_middle_of_a_form(stack: RunSh, logdir: Path) -> None:
     sender = f"restart-{uuid.uuid4().hex}"
     asked = texts(rest_send(stack.rasa_port, sender, "calculer ma date de renouvellement"))
     assert_reply_is("utter_ask_valid_until", asked)
@@ -245,8 +259,7 @@ def test_conversation_survives_a_restart_in_the_middle_of_a_form(stack: RunSh,
         assert "28 février 2027" in answer, answer
         assert http("GET", f"http://127.0.0.1:{again.rasa_port}/status")[0] == 404
         stored = user_events(sqlite_events(logdir / "rasa.db"), sender)
-        assert [e["text"] for e in stored] == [
-            "calculer ma date de renouvellement", "31 mai 2027"]
+        assert [e["text"] for e in stored] == ["calculer ma date de renouvellement", "31 mai 2027"]
         assert set(listening_addresses(again.actions_port)) <= LOOPBACK
     finally:
         again.proc.stop()

@@ -2,6 +2,7 @@
 issued at the same moment by several "servers" (threads with their own connection) are all
 kept, and cleaning up a finished ticket never deletes a ticket issued meanwhile. Rasa's plain
 RedisLockStore is run through the same race to show what it loses."""
+
 from __future__ import annotations
 
 import threading
@@ -18,9 +19,13 @@ ROUNDS = 20
 
 
 def make(kind: type, settings: Dict[str, str]) -> RedisLockStore:
-    return kind(host=settings["REDIS_HOST"], port=int(settings["REDIS_PORT"]),
-                db=int(settings["REDIS_DB"]), password=settings["REDIS_PASSWORD"] or None,
-                key_prefix=settings["REDIS_KEY_PREFIX"])
+    return kind(
+        host=settings["REDIS_HOST"],
+        port=int(settings["REDIS_PORT"]),
+        db=int(settings["REDIS_DB"]),
+        password=settings["REDIS_PASSWORD"] or None,
+        key_prefix=settings["REDIS_KEY_PREFIX"],
+    )
 
 
 def at_once(stores: List[RedisLockStore], action: Callable[[RedisLockStore], None]) -> None:
@@ -58,8 +63,7 @@ def test_simultaneous_tickets_are_all_kept(redis_settings: Dict[str, str]) -> No
     assert lost_tickets(AtomicRedisLockStore, redis_settings) == 0
 
 
-def test_rasa_plain_redis_lock_store_loses_tickets_in_the_same_race(
-        redis_settings: Dict[str, str]) -> None:
+def test_rasa_plain_redis_lock_store_loses_tickets_in_the_same_race(redis_settings: Dict[str, str]) -> None:
     # Why the project does not use `type: redis`: the same race loses tickets there. (If
     # this ever passes, Rasa made its lock store atomic and ours can go.)
     assert lost_tickets(RedisLockStore, redis_settings) > 0
@@ -81,7 +85,7 @@ def test_cleanup_never_deletes_a_ticket_issued_meanwhile(redis_settings: Dict[st
         at_once([a, b], act)
         lock = a.get_lock(conversation)
         assert lock is not None and [t.number for t in lock.tickets] == issued
-        assert not lock.is_locked(issued[0])   # the waiting server may go on
+        assert not lock.is_locked(issued[0])  # the waiting server may go on
         a.cleanup(conversation, issued[0])
         assert a.get_lock(conversation) is None
 
@@ -99,11 +103,14 @@ async def test_lock_serialises_and_is_released(redis_settings: Dict[str, str]) -
 def test_built_from_the_endpoints_file_settings(redis_settings: Dict[str, str]) -> None:
     from rasa.core.lock_store import LockStore
 
-    config = EndpointConfig(url=redis_settings["REDIS_HOST"],
-                            type="components.lock_store.AtomicRedisLockStore",
-                            port=redis_settings["REDIS_PORT"], db=redis_settings["REDIS_DB"],
-                            password=redis_settings["REDIS_PASSWORD"] or None,
-                            key_prefix=redis_settings["REDIS_KEY_PREFIX"])
+    config = EndpointConfig(
+        url=redis_settings["REDIS_HOST"],
+        type="components.lock_store.AtomicRedisLockStore",
+        port=redis_settings["REDIS_PORT"],
+        db=redis_settings["REDIS_DB"],
+        password=redis_settings["REDIS_PASSWORD"] or None,
+        key_prefix=redis_settings["REDIS_KEY_PREFIX"],
+    )
     store = LockStore.create(config)
     assert isinstance(store, AtomicRedisLockStore)
     conversation = f"cfg-{uuid.uuid4().hex}"

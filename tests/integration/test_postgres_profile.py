@@ -7,6 +7,7 @@ PostgreSQL database (a fresh one per run) and one Redis lock store, one action s
 - identifiers never reach the PostgreSQL tables;
 - a server stopped in the middle of a form and started again finishes it right.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,9 @@ class Cluster:
 
         def one(name: str) -> None:
             try:
-                self.servers[name] = start_rasa_server(self.logdir, self.action_port,
-                                                       endpoints=ENDPOINTS, env=self.env)
+                self.servers[name] = start_rasa_server(
+                    self.logdir, self.action_port, endpoints=ENDPOINTS, env=self.env
+                )
             except BaseException as e:  # re-raised below
                 errors.append(e)
 
@@ -76,8 +78,9 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory, pg_database: str,
-            redis_settings: Dict[str, str]) -> Iterator[Cluster]:
+def cluster(
+    tmp_path_factory: pytest.TempPathFactory, pg_database: str, redis_settings: Dict[str, str]
+) -> Iterator[Cluster]:
     logdir = tmp_path_factory.mktemp("postgres-profile")
     actions, action_port = start_action_server(logdir, env={"ALD_TODAY": TODAY})
     c = Cluster(logdir, postgres_env(pg_database, redis_settings), action_port)
@@ -90,7 +93,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, pg_database: str,
 
 
 def test_turns_alternate_between_two_servers_and_a_form_crosses_them(
-        cluster: Cluster, pg_database: str) -> None:
+    cluster: Cluster, pg_database: str
+) -> None:
     sender = f"two-{uuid.uuid4().hex}"
     assert cluster.say("A", sender, "bonjour").strip()
     asked = cluster.say("B", sender, "calculer ma date de renouvellement")
@@ -99,14 +103,16 @@ def test_turns_alternate_between_two_servers_and_a_form_crosses_them(
     assert "28 février 2027" in answer, answer
     # Both servers wrote into the one conversation, in order.
     stored = [e["text"] for e in user_events(pg_events(pg_database), sender)]
-    assert stored == ["bonjour", "calculer ma date de renouvellement",
-                      "31 mai 2027"]
+    assert stored == ["bonjour", "calculer ma date de renouvellement", "31 mai 2027"]
 
 
 def test_form_given_in_one_message_then_next_turn_on_the_other_server(cluster: Cluster) -> None:
     sender = f"upfront-{uuid.uuid4().hex}"
-    answer = cluster.say("B", sender, "mon protocole est valable jusqu'au 31 mai 2027, "
-                                      "quand dois-je demander le renouvellement ?")
+    answer = cluster.say(
+        "B",
+        sender,
+        "mon protocole est valable jusqu'au 31 mai 2027, " "quand dois-je demander le renouvellement ?",
+    )
     assert "28 février 2027" in answer, answer
     assert cluster.say("A", sender, "merci").strip()
 
@@ -117,9 +123,13 @@ def test_the_redis_lock_is_shared_by_the_servers(cluster: Cluster) -> None:
     from rasa.core.lock_store import RedisLockStore
 
     env = cluster.env
-    store = RedisLockStore(host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]),
-                           db=int(env["REDIS_DB"]), password=env["REDIS_PASSWORD"] or None,
-                           key_prefix=env["REDIS_KEY_PREFIX"])
+    store = RedisLockStore(
+        host=env["REDIS_HOST"],
+        port=int(env["REDIS_PORT"]),
+        db=int(env["REDIS_DB"]),
+        password=env["REDIS_PASSWORD"] or None,
+        key_prefix=env["REDIS_KEY_PREFIX"],
+    )
     sender = f"lock-{uuid.uuid4().hex}"
     start = time.monotonic()
     assert cluster.say("A", sender, "bonjour").strip()
@@ -133,8 +143,7 @@ def test_the_redis_lock_is_shared_by_the_servers(cluster: Cluster) -> None:
     assert unlocked < waited
 
 
-def test_two_messages_of_one_conversation_at_once_on_two_servers(cluster: Cluster,
-                                                                   pg_database: str) -> None:
+def test_two_messages_of_one_conversation_at_once_on_two_servers(cluster: Cluster, pg_database: str) -> None:
     sender = f"race-{uuid.uuid4().hex}"
     cluster.say("A", sender, "bonjour")
     replies: Dict[str, str] = {}
@@ -142,8 +151,10 @@ def test_two_messages_of_one_conversation_at_once_on_two_servers(cluster: Cluste
     def send(name: str, text: str) -> None:
         replies[name] = cluster.say(name, sender, text)
 
-    threads = [threading.Thread(target=send, args=("A", "c'est quoi une ALD ?")),
-               threading.Thread(target=send, args=("B", "merci beaucoup"))]
+    threads = [
+        threading.Thread(target=send, args=("A", "c'est quoi une ALD ?")),
+        threading.Thread(target=send, args=("B", "merci beaucoup")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -154,8 +165,9 @@ def test_two_messages_of_one_conversation_at_once_on_two_servers(cluster: Cluste
     assert sorted(user_turns) == sorted(["bonjour", "c'est quoi une ALD ?", "merci beaucoup"])
     # Processed one after the other: every user message is followed by the bot's turn
     # (ending with action_listen) before the next user message.
-    kinds = [("user" if t == "user" else "listen" if d.get("name") == "action_listen" else "x")
-             for t, d in rows]
+    kinds = [
+        ("user" if t == "user" else "listen" if d.get("name") == "action_listen" else "x") for t, d in rows
+    ]
     kinds = [k for k in kinds if k != "x"]
     assert kinds[-6:] == ["user", "listen"] * 3
 
@@ -165,8 +177,10 @@ def test_identifiers_never_reach_postgresql(cluster: Cluster, pg_database: str) 
     for name, message in (("A", NIR_MESSAGE), ("B", EMAIL_MESSAGE)):
         assert_reply_is("utter_share_personal_data", cluster.say(name, sender, message))
     stored = user_events(pg_events(pg_database), sender)
-    assert [e["text"] for e in stored] == ["mon numéro de sécu est [numéro masqué]",
-                                           "écrivez-moi à [e-mail masqué]"]
+    assert [e["text"] for e in stored] == [
+        "mon numéro de sécu est [numéro masqué]",
+        "écrivez-moi à [e-mail masqué]",
+    ]
     assert [e["parse_data"]["intent"]["name"] for e in stored] == ["share_personal_data"] * 2
     assert_no_identifier(json.dumps(stored, ensure_ascii=False))
     assert_no_identifier(pg_dump_text(pg_database))

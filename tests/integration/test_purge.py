@@ -1,6 +1,7 @@
 """Retention (tools/purge.py) on a real SQLite file and a real PostgreSQL database: the
 events are written by the project's tracker store, the purge runs as the CLI `make purge`
 runs it, with a fixed reference date (never the real clock)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,10 +26,10 @@ def ts(day: str) -> float:
 # sender -> days of its events. With 90 days before NOW the limit is 2026-08-25 12:00 UTC.
 CONVERSATIONS: Dict[str, List[str]] = {
     "old-1": ["2026-01-10", "2026-01-10", "2026-01-11"],
-    "old-2": ["2026-08-24"],                                   # last event just before the limit
-    "came-back": ["2026-02-01", "2026-02-01", "2026-11-20"],   # old start, recent last event
+    "old-2": ["2026-08-24"],  # last event just before the limit
+    "came-back": ["2026-02-01", "2026-02-01", "2026-11-20"],  # old start, recent last event
     "recent": ["2026-11-22", "2026-11-23"],
-    "at-the-limit": ["2026-08-25"],                            # 10:00 < 12:00: older than 90 days
+    "at-the-limit": ["2026-08-25"],  # 10:00 < 12:00: older than 90 days
     "after-the-limit": ["2026-08-26"],
 }
 PURGED_90 = {"old-1", "old-2", "at-the-limit"}
@@ -46,9 +47,11 @@ def save_conversations(**store_kwargs: object) -> None:
     for sender, days in CONVERSATIONS.items():
         tracker = DialogueStateTracker(sender, [])
         for i, day in enumerate(days):
-            event = (UserUttered(f"message {i}", {"name": "greet", "confidence": 1.0},
-                                 timestamp=ts(day)) if i % 2 else
-                     ActionExecuted("action_listen", timestamp=ts(day)))
+            event = (
+                UserUttered(f"message {i}", {"name": "greet", "confidence": 1.0}, timestamp=ts(day))
+                if i % 2
+                else ActionExecuted("action_listen", timestamp=ts(day))
+            )
             tracker.update(event)
         asyncio.run(store.save(tracker))
     store.engine.dispose()
@@ -56,8 +59,14 @@ def save_conversations(**store_kwargs: object) -> None:
 
 def run_purge(env: Dict[str, str], *args: str) -> str:
     full_env = {**os.environ, **env}
-    result = subprocess.run([sys.executable, "-m", "tools.purge", "--now", NOW, *args],
-                            cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.purge", "--now", NOW, *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -125,8 +134,14 @@ def test_purge_sqlite_overwrites_deleted_rows(tmp_path: Path) -> None:
 
 def test_purge_postgresql(pg_database: str) -> None:
     s = pg_settings()
-    save_conversations(dialect="postgresql", host=s["DB_HOST"], port=s["DB_PORT"],
-                       db=pg_database, username=s["DB_USER"], password=s["DB_PASSWORD"])
+    save_conversations(
+        dialect="postgresql",
+        host=s["DB_HOST"],
+        port=s["DB_PORT"],
+        db=pg_database,
+        username=s["DB_USER"],
+        password=s["DB_PASSWORD"],
+    )
     env = {"RASA_PROFILE": "postgres", "DB_NAME": pg_database, **s}
     check_purge(env, lambda: pg_events(pg_database))
 
@@ -139,14 +154,18 @@ def test_purge_without_database_creates_nothing(tmp_path: Path) -> None:
 
 
 def test_purge_refuses_a_bad_retention(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "tools.purge", "--days", "0"], cwd=ROOT,
-                            env={**os.environ, "SQLITE_DB": str(tmp_path / "x.db")},
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.purge", "--days", "0"],
+        cwd=ROOT,
+        env={**os.environ, "SQLITE_DB": str(tmp_path / "x.db")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "--days" in result.stderr
 
 
 def test_makefile_has_a_purge_target() -> None:
-    result = subprocess.run(["make", "-n", "purge"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(["make", "-n", "purge"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "-m tools.purge" in result.stdout

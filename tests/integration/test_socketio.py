@@ -6,6 +6,7 @@
 - a client that knows another conversation's id gets none of its replies and cannot write
   into it (channels/socketio_secure.py binds each socket to its token's conversation);
 - no token, a forged or expired token, or a foreign page origin: no connection."""
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,9 @@ def rasa_port() -> Iterator[int]:
     try:
         actions, action_port = stack.start_action_server(logdir)
         procs.append(actions)
-        rasa, port = stack.start_rasa_server(logdir, action_port, env={"WEB_ORIGIN": ORIGIN},
-                                             extra_args=["--cors", ORIGIN])
+        rasa, port = stack.start_rasa_server(
+            logdir, action_port, env={"WEB_ORIGIN": ORIGIN}, extra_args=["--cors", ORIGIN]
+        )
         procs.append(rasa)
         yield port
     finally:
@@ -65,8 +67,15 @@ class Client:
         self.confirmed.append(data.get("session_id") if isinstance(data, dict) else data)
         self._event.set()
 
-    async def connect(self, port: int, token: Optional[str], *, in_query: bool = False,
-                      origin: Optional[str] = ORIGIN, transport: str = "websocket") -> None:
+    async def connect(
+        self,
+        port: int,
+        token: Optional[str],
+        *,
+        in_query: bool = False,
+        origin: Optional[str] = ORIGIN,
+        transport: str = "websocket",
+    ) -> None:
         url = f"http://127.0.0.1:{port}"
         auth = None
         if token is not None and in_query:
@@ -74,8 +83,14 @@ class Client:
         elif token is not None:
             auth = {"token": token}
         headers = {"Origin": origin} if origin else {}
-        await self.sio.connect(url, headers=headers, auth=auth, transports=[transport],
-                               socketio_path="/socket.io", wait_timeout=10)
+        await self.sio.connect(
+            url,
+            headers=headers,
+            auth=auth,
+            transports=[transport],
+            socketio_path="/socket.io",
+            wait_timeout=10,
+        )
 
     async def wait_for(self, what: str, n: int = 1, timeout: float = REPLY_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
@@ -101,8 +116,9 @@ class Client:
         return self.confirmed[-1]
 
     async def say(self, text: str, session_id: str) -> None:
-        await self.sio.emit("user_uttered", {"message": text, "session_id": session_id,
-                                             "customData": {"language": "fr"}})
+        await self.sio.emit(
+            "user_uttered", {"message": text, "session_id": session_id, "customData": {"language": "fr"}}
+        )
 
     def text(self) -> str:
         return "\n".join(str(r.get("text", "")) for r in self.replies)
@@ -194,8 +210,9 @@ BAD_TOKENS = {
     "wrong-audience": lambda: _token(aud="another-audience"),
     "not-a-uuid": lambda: _token(sub="victim"),
     "no-subject": lambda: _token(sub=None),
-    "alg-none": lambda: jwt.encode({"sub": new_session(), "aud": AUDIENCE,
-                                    "exp": int(time.time()) + 300}, None, algorithm="none"),
+    "alg-none": lambda: jwt.encode(
+        {"sub": new_session(), "aud": AUDIENCE, "exp": int(time.time()) + 300}, None, algorithm="none"
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 Runs the real aiohttp application in-process (no Rasa needed); the tokens are checked with the
 same function Rasa's socket.io channel uses (channels/socketio_secure.py)."""
+
 from __future__ import annotations
 
 import html
@@ -39,8 +40,9 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def client(clock: Clock) -> AsyncIterator[TestClient]:
-    settings = serve.Settings(secret=SECRET, rasa_public_url="http://localhost:5005",
-                              token_ttl=600, session_max_age=3600)
+    settings = serve.Settings(
+        secret=SECRET, rasa_public_url="http://localhost:5005", token_ttl=600, session_max_age=3600
+    )
     app = serve.make_app(settings, clock=clock)
     async with TestClient(TestServer(app)) as c:
         yield c
@@ -59,8 +61,13 @@ async def new_session(client: TestClient, token: object = None) -> dict:
 
 
 def claims(token: str) -> dict:
-    return jwt.decode(token, SECRET, algorithms=["HS256"], audience=AUDIENCE,
-                      options={"verify_exp": False, "verify_iat": False})
+    return jwt.decode(
+        token,
+        SECRET,
+        algorithms=["HS256"],
+        audience=AUDIENCE,
+        options={"verify_exp": False, "verify_iat": False},
+    )
 
 
 async def test_page_is_french_with_figures_from_figures_yml(client: TestClient) -> None:
@@ -71,8 +78,7 @@ async def test_page_is_french_with_figures_from_figures_yml(client: TestClient) 
     assert "{{" not in page and "}}" not in page
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     f = figures()
-    for key in ("sid_telephone", "sid_horaires", "tel_assurance_maladie", "tel_suicide",
-                "tel_urgence"):
+    for key in ("sid_telephone", "sid_horaires", "tel_assurance_maladie", "tel_suicide", "tel_urgence"):
         assert f[key] in text, key
     assert f'href="{serve.tel_href(f["sid_telephone"])}"' in page
     assert 'href="tel:15"' in page and 'href="tel:112"' in page
@@ -85,8 +91,13 @@ async def test_page_is_french_with_figures_from_figures_yml(client: TestClient) 
 
 
 async def test_every_response_carries_the_security_headers(client: TestClient) -> None:
-    for method, path in (("GET", "/"), ("GET", "/static/app.js"), ("GET", "/vendor/rasa-webchat.js"),
-                         ("GET", "/nope"), ("POST", "/api/session")):
+    for method, path in (
+        ("GET", "/"),
+        ("GET", "/static/app.js"),
+        ("GET", "/vendor/rasa-webchat.js"),
+        ("GET", "/nope"),
+        ("POST", "/api/session"),
+    ):
         r = await client.request(method, path, json={} if method == "POST" else None)
         csp = r.headers.get("Content-Security-Policy", "")
         directives = {d.split()[0]: d.split()[1:] for d in csp.split("; ")}
@@ -95,8 +106,7 @@ async def test_every_response_carries_the_security_headers(client: TestClient) -
         assert directives["base-uri"] == ["'none'"]
         assert directives["frame-ancestors"] == ["'none'"]
         assert directives["default-src"] == ["'none'"]
-        assert set(directives["connect-src"]) == {"'self'", "http://localhost:5005",
-                                                  "ws://localhost:5005"}
+        assert set(directives["connect-src"]) == {"'self'", "http://localhost:5005", "ws://localhost:5005"}
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["Referrer-Policy"] == "no-referrer"
 
@@ -111,19 +121,27 @@ async def test_widget_bundle_is_served_from_node_modules(client: TestClient) -> 
     assert b"fonts.googleapis.com" in original and b"fonts.googleapis.com" not in body
     assert body == original.replace(serve.REMOTE_FONT_IMPORT, b"")
     assert len(original) - len(body) == len(serve.REMOTE_FONT_IMPORT) * original.count(
-        serve.REMOTE_FONT_IMPORT)
+        serve.REMOTE_FONT_IMPORT
+    )
 
 
 async def test_static_files_cannot_escape_the_static_folder(client: TestClient) -> None:
-    for path in ("/static/../serve.py", "/static/%2e%2e/serve.py", "/static/..%2fserve.py",
-                 "/static/", "/node_modules/rasa-webchat/package.json", "/index.html"):
+    for path in (
+        "/static/../serve.py",
+        "/static/%2e%2e/serve.py",
+        "/static/..%2fserve.py",
+        "/static/",
+        "/node_modules/rasa-webchat/package.json",
+        "/index.html",
+    ):
         r = await client.get(path)
         assert r.status in (403, 404), path
         assert "app.js" not in await r.text()
 
 
-async def test_session_gives_a_fresh_random_conversation_and_a_short_token(client: TestClient,
-                                                                           clock: Clock) -> None:
+async def test_session_gives_a_fresh_random_conversation_and_a_short_token(
+    client: TestClient, clock: Clock
+) -> None:
     a, b = await new_session(client), await new_session(client)
     sa, sb = claims(a["token"])["sub"], claims(b["token"])["sub"]
     assert sa != sb
@@ -149,18 +167,27 @@ async def test_previous_token_renews_the_same_conversation(client: TestClient, c
     assert claims(third["token"])["sub"] != sid
 
 
-@pytest.mark.parametrize("make_token", [
-    lambda sid, now: jwt.encode({"sub": sid, "aud": AUDIENCE, "exp": now + 60, "sst": now},
-                                "another secret of the same length, more or less!!", algorithm="HS256"),
-    lambda sid, now: jwt.encode({"sub": sid, "aud": "something-else", "exp": now + 60, "sst": now},
-                                SECRET, algorithm="HS256"),
-    lambda sid, now: jwt.encode({"sub": sid, "aud": AUDIENCE, "exp": now + 60, "sst": now},
-                                "", algorithm="none"),
-    lambda sid, now: "not a token",
-    lambda sid, now: {"sub": sid},
-])
-async def test_forged_tokens_do_not_renew_a_conversation(client: TestClient, clock: Clock,
-                                                         make_token: Callable) -> None:
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        lambda sid, now: jwt.encode(
+            {"sub": sid, "aud": AUDIENCE, "exp": now + 60, "sst": now},
+            "another secret of the same length, more or less!!",
+            algorithm="HS256",
+        ),
+        lambda sid, now: jwt.encode(
+            {"sub": sid, "aud": "something-else", "exp": now + 60, "sst": now}, SECRET, algorithm="HS256"
+        ),
+        lambda sid, now: jwt.encode(
+            {"sub": sid, "aud": AUDIENCE, "exp": now + 60, "sst": now}, "", algorithm="none"
+        ),
+        lambda sid, now: "not a token",
+        lambda sid, now: {"sub": sid},
+    ],
+)
+async def test_forged_tokens_do_not_renew_a_conversation(
+    client: TestClient, clock: Clock, make_token: Callable
+) -> None:
     victim = uuid.uuid4().hex
     got = await new_session(client, make_token(victim, int(clock())))
     assert claims(got["token"])["sub"] != victim
@@ -168,8 +195,9 @@ async def test_forged_tokens_do_not_renew_a_conversation(client: TestClient, clo
 
 async def test_session_endpoint_wants_json(client: TestClient) -> None:
     # a cross-site form or a "simple" fetch cannot get a token (CORS preflight needed for JSON)
-    r = await client.post("/api/session", data="token=x",
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = await client.post(
+        "/api/session", data="token=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert r.status == 415
     r = await client.post("/api/session", data="{}", headers={"Content-Type": "text/plain"})
     assert r.status == 415
@@ -182,8 +210,9 @@ async def test_session_endpoint_wants_json(client: TestClient) -> None:
 def test_tel_links() -> None:
     assert serve.tel_href("01 53 62 40 30") == "tel:+33153624030"
     assert serve.tel_href("36 46") == "tel:3646"
-    assert serve.phone_links("15 (SAMU) ou 112") == \
-        '<a href="tel:15">15</a> (SAMU) ou <a href="tel:112">112</a>'
+    assert (
+        serve.phone_links("15 (SAMU) ou 112") == '<a href="tel:15">15</a> (SAMU) ou <a href="tel:112">112</a>'
+    )
 
 
 def test_unknown_placeholder_fails_loudly() -> None:
@@ -204,6 +233,7 @@ def test_secret_is_required() -> None:
         serve.Settings.from_env({"RASA_SOCKET_JWT_SECRET": ""})
     s = serve.Settings.from_env({"RASA_SOCKET_JWT_SECRET": SECRET, "RASA_PORT": "5999"})
     assert s.rasa_public_url == "http://localhost:5999"
-    s = serve.Settings.from_env({"RASA_SOCKET_JWT_SECRET": SECRET,
-                                 "RASA_PUBLIC_URL": "https://chat.example.org/"})
+    s = serve.Settings.from_env(
+        {"RASA_SOCKET_JWT_SECRET": SECRET, "RASA_PUBLIC_URL": "https://chat.example.org/"}
+    )
     assert s.rasa_origin == "https://chat.example.org" and s.rasa_ws_origin == "wss://chat.example.org"

@@ -1,5 +1,6 @@
 """MaskingSQLTrackerStore in-process, on a real SQLite file and a real PostgreSQL database:
 what it writes holds no identifier, what it reads back is a usable tracker."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,22 +30,30 @@ NIR = "1 85 05 78 006 084 36"
 def conversation(sender: str) -> DialogueStateTracker:
     tracker = DialogueStateTracker(sender, [])
     tracker.update(ActionExecuted("action_listen"))
-    tracker.update(UserUttered(
-        f"mon nir {NIR} et jean.dupont@example.com",
-        {"name": "share_personal_data", "confidence": 1.0},
-        [{"entity": "date", "value": "185057800608436", "start": 8, "end": 29}],
-        {"text": f"mon nir {NIR}", "intent": {"name": "faq", "confidence": 0.9},
-         "entities": [{"entity": "date", "value": NIR}]},
-        input_channel="rest",
-        metadata={"customData": {"note": "joindre au 06 12 34 56 78"}},
-    ))
+    tracker.update(
+        UserUttered(
+            f"mon nir {NIR} et jean.dupont@example.com",
+            {"name": "share_personal_data", "confidence": 1.0},
+            [{"entity": "date", "value": "185057800608436", "start": 8, "end": 29}],
+            {
+                "text": f"mon nir {NIR}",
+                "intent": {"name": "faq", "confidence": 0.9},
+                "entities": [{"entity": "date", "value": NIR}],
+            },
+            input_channel="rest",
+            metadata={"customData": {"note": "joindre au 06 12 34 56 78"}},
+        )
+    )
     tracker.update(EntitiesAdded([{"entity": "email", "value": "jean.dupont@example.com"}]))
     tracker.update(SlotSet("valid_until", f"{NIR}"))
     tracker.update(SlotSet("fig_sid_telephone", "01 53 62 40 30"))
     tracker.update(BotUttered("Appelez Santé Info Droits au 01 53 62 40 30."))
     tracker.update(ActionExecuted("action_listen"))
-    tracker.update(UserUttered("x" * 5000, {"name": "message_too_long", "confidence": 1.0},
-                               parse_data={"text": "x" * 2000}))
+    tracker.update(
+        UserUttered(
+            "x" * 5000, {"name": "message_too_long", "confidence": 1.0}, parse_data={"text": "x" * 2000}
+        )
+    )
     return tracker
 
 
@@ -59,8 +68,10 @@ def check_store(store: MaskingSQLTrackerStore, rows_reader, raw_text) -> None:
     assert users[0]["metadata"] == {"customData": {"note": f"joindre au {PHONE_PLACEHOLDER}"}}
     assert len(users[1]["text"]) == 2000  # the stored text is cut like the NLU input
     slots = {d["name"]: d["value"] for d in rows if d["event"] == "slot"}
-    assert slots == {"valid_until": NIR_PLACEHOLDER,
-                     "fig_sid_telephone": "01 53 62 40 30"}  # set by the bot: kept
+    assert slots == {
+        "valid_until": NIR_PLACEHOLDER,
+        "fig_sid_telephone": "01 53 62 40 30",
+    }  # set by the bot: kept
     bot = [d["text"] for d in rows if d["event"] == "bot"]
     assert bot == ["Appelez Santé Info Droits au 01 53 62 40 30."]  # bot's words are kept
     entities = [d for d in rows if d["event"] == "entities"]
@@ -86,17 +97,22 @@ def test_sqlite(tmp_path: Path) -> None:
     db = tmp_path / "rasa.db"
     store = MaskingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
     try:
-        check_store(store, lambda: sqlite_events(db),
-                    lambda: sqlite_raw_bytes(db).decode("latin-1"))
+        check_store(store, lambda: sqlite_events(db), lambda: sqlite_raw_bytes(db).decode("latin-1"))
     finally:
         store.engine.dispose()
 
 
 def test_postgresql(pg_database: str) -> None:
     s = pg_settings()
-    store = MaskingSQLTrackerStore(domain=Domain.empty(), dialect="postgresql",
-                                   host=s["DB_HOST"], port=s["DB_PORT"], db=pg_database,
-                                   username=s["DB_USER"], password=s["DB_PASSWORD"])
+    store = MaskingSQLTrackerStore(
+        domain=Domain.empty(),
+        dialect="postgresql",
+        host=s["DB_HOST"],
+        port=s["DB_PORT"],
+        db=pg_database,
+        username=s["DB_USER"],
+        password=s["DB_PASSWORD"],
+    )
     try:
         check_store(store, lambda: pg_events(pg_database), lambda: pg_dump_text(pg_database))
     finally:
@@ -104,9 +120,12 @@ def test_postgresql(pg_database: str) -> None:
 
 
 def test_slot_prefixes_kept_as_typed_are_configurable(tmp_path: Path) -> None:
-    store = MaskingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite",
-                                   db=str(tmp_path / "r.db"),
-                                   unmasked_slot_prefixes="fig_, ref_")
+    store = MaskingSQLTrackerStore(
+        domain=Domain.empty(),
+        dialect="sqlite",
+        db=str(tmp_path / "r.db"),
+        unmasked_slot_prefixes="fig_, ref_",
+    )
     try:
         assert store.unmasked_slot_prefixes == ("fig_", "ref_")
     finally:
@@ -126,8 +145,9 @@ class _Broker:
 
 def test_events_sent_to_an_event_broker_are_masked_too(tmp_path: Path) -> None:
     broker = _Broker()
-    store = MaskingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite",
-                                   db=str(tmp_path / "b.db"), event_broker=broker)
+    store = MaskingSQLTrackerStore(
+        domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "b.db"), event_broker=broker
+    )
     try:
         asyncio.run(store.save(conversation("conv-b")))
     finally:
@@ -138,6 +158,5 @@ def test_events_sent_to_an_event_broker_are_masked_too(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("limit", [10, 2000])
 def test_user_text_is_cut_to_the_limit(limit: int) -> None:
-    masked = mask_event_dict({"event": "user", "text": "y" * 3000,
-                              "parse_data": {"text": "y" * 3000}}, limit)
+    masked = mask_event_dict({"event": "user", "text": "y" * 3000, "parse_data": {"text": "y" * 3000}}, limit)
     assert len(masked["text"]) == limit and len(masked["parse_data"]["text"]) == limit

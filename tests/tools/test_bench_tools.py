@@ -1,5 +1,6 @@
 """The glue of `make evaluate` and `make bench` (tools/eval_summary.py, tools/bench.py,
 tools/evaluate.py, tools/machine_info.py) on small fixed inputs shaped like Rasa's outputs."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,13 @@ from tools import eval_summary as es
 # --------------------------------------------------------------------- eval_summary
 
 INTENT_REPORT = {
-    "greet": {"precision": 1.0, "recall": 0.5, "f1-score": 0.6667, "support": 4,
-              "confused_with": {"goodbye": 2}},
+    "greet": {
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1-score": 0.6667,
+        "support": 4,
+        "confused_with": {"goodbye": 2},
+    },
     "goodbye": {"precision": 0.6, "recall": 1.0, "f1-score": 0.75, "support": 3, "confused_with": {}},
     "faq": {"precision": 1.0, "recall": 1.0, "f1-score": 1.0, "support": 5, "confused_with": {}},
     "accuracy": 0.8333,
@@ -47,15 +53,24 @@ def test_scores_uses_micro_avg_when_there_is_no_accuracy():
 
 def test_confused_pairs_counts_and_orders_pairs():
     assert es.confused_pairs(INTENT_ERRORS) == [
-        ("greet", "goodbye", 2), ("affirm", "thank", 1), ("thank", "goodbye", 1)]
+        ("greet", "goodbye", 2),
+        ("affirm", "thank", 1),
+        ("thank", "goodbye", 1),
+    ]
     assert es.confused_pairs(INTENT_ERRORS, n=1) == [("greet", "goodbye", 2)]
 
 
 def test_confused_pairs_of_response_selection_errors():
-    errors = [{"text": "x", "intent_response_key_target": "faq/a",
-               "intent_response_key_prediction": {"name": "faq/b", "confidence": 0.2}}] * 3
-    assert es.confused_pairs(errors, 5, "intent_response_key_target",
-                             "intent_response_key_prediction") == [("faq/a", "faq/b", 3)]
+    errors = [
+        {
+            "text": "x",
+            "intent_response_key_target": "faq/a",
+            "intent_response_key_prediction": {"name": "faq/b", "confidence": 0.2},
+        }
+    ] * 3
+    assert es.confused_pairs(errors, 5, "intent_response_key_target", "intent_response_key_prediction") == [
+        ("faq/a", "faq/b", 3)
+    ]
 
 
 def test_weakest_labels_skips_averages():
@@ -69,8 +84,9 @@ def test_story_results_with_failures():
 
 
 def test_story_results_when_none_failed():
-    r = es.story_results({"conversation_accuracy": {"correct": 5, "total": 5}},
-                         "# None of the test stories failed - all good!")
+    r = es.story_results(
+        {"conversation_accuracy": {"correct": 5, "total": 5}}, "# None of the test stories failed - all good!"
+    )
     assert (r.correct, r.total, r.failed) == (5, 5, [])
 
 
@@ -122,15 +138,28 @@ def test_render_writes_tables_from_results(tmp_path: Path):
     (nlu / "DIETClassifier_report.json").write_text(json.dumps(INTENT_REPORT))
     stories = tmp_path / "stories"
     stories.mkdir()
-    (stories / "story_report.json").write_text(json.dumps(
-        {"accuracy": 0.9, "conversation_accuracy": {"correct": 1, "total": 2}}))
+    (stories / "story_report.json").write_text(
+        json.dumps({"accuracy": 0.9, "conversation_accuracy": {"correct": 1, "total": 2}})
+    )
     (stories / "failed_test_stories.yml").write_text("stories:\n- story: cancel form\n  steps: []\n")
     (tmp_path / "validate.log").write_text(VALIDATE_OUTPUT)
     (tmp_path / "content.xml").write_text(JUNIT)
-    info = es.RunInfo(date="2026-11-23 10:00 UTC", commit="abc1234", command="make evaluate",
-                      machine="2 cores", cv_note="", durations={"nlu-test": 12.0}, under_load="idle")
-    page = es.render(info, tmp_path, {"nlu-test": {"Confusion": "img/evaluation/x.png"}},
-                     {"greet": 20, "faq/a": 12, "faq/b": 15}, {"greet": 4, "faq/a": 2})
+    info = es.RunInfo(
+        date="2026-11-23 10:00 UTC",
+        commit="abc1234",
+        command="make evaluate",
+        machine="2 cores",
+        cv_note="",
+        durations={"nlu-test": 12.0},
+        under_load="idle",
+    )
+    page = es.render(
+        info,
+        tmp_path,
+        {"nlu-test": {"Confusion": "img/evaluation/x.png"}},
+        {"greet": 20, "faq/a": 12, "faq/b": 15},
+        {"greet": 4, "faq/a": 2},
+    )
     assert "| intents | 80.6 % | 83.3 % | 82.6 % | 12 |" in page
     assert "| entities (DIETClassifier)¹ | 80.6 % | 83.3 % | 82.6 % | 12 |" in page
     assert "| 1 | `greet` | `goodbye` | 2 |" in page
@@ -148,17 +177,22 @@ def test_render_writes_tables_from_results(tmp_path: Path):
 
 
 def test_cv_config_lowers_epochs_and_drops_policies():
-    config = {"language": "fr", "pipeline": [{"name": "DIETClassifier", "epochs": 80},
-                                             {"name": "SpacyNLP"}],
-              "policies": [{"name": "TEDPolicy", "epochs": 40}]}
+    config = {
+        "language": "fr",
+        "pipeline": [{"name": "DIETClassifier", "epochs": 80}, {"name": "SpacyNLP"}],
+        "policies": [{"name": "TEDPolicy", "epochs": 40}],
+    }
     out = evaluate.cv_config(config, 30)
-    assert out == {"language": "fr", "pipeline": [{"name": "DIETClassifier", "epochs": 30},
-                                                  {"name": "SpacyNLP"}]}
-    assert config["pipeline"][0]["epochs"] == 80          # the original is not modified
+    assert out == {
+        "language": "fr",
+        "pipeline": [{"name": "DIETClassifier", "epochs": 30}, {"name": "SpacyNLP"}],
+    }
+    assert config["pipeline"][0]["epochs"] == 80  # the original is not modified
     assert evaluate.cv_config(config, None)["pipeline"][0]["epochs"] == 80
 
 
 # --------------------------------------------------------------------- bench
+
 
 def test_latency_stats_uses_numpy_percentiles():
     lat = [0.010, 0.020, 0.030, 0.040, 1.0]
@@ -167,7 +201,7 @@ def test_latency_stats_uses_numpy_percentiles():
     assert s.p50_ms == pytest.approx(30.0)
     assert s.p95_ms == pytest.approx(np.percentile(ms, 95))
     assert s.p99_ms == pytest.approx(np.percentile(ms, 99))
-    assert s.p95_ms == pytest.approx(808.0)               # linear interpolation between 40 and 1000
+    assert s.p95_ms == pytest.approx(808.0)  # linear interpolation between 40 and 1000
     assert (s.n, s.errors, s.throughput) == (5, 1, 2.5)
 
 
@@ -182,14 +216,14 @@ def test_split_conversations_without_replacement():
     assert [len(c) for c in convs] == [10] * 4
     flat = [m for c in convs for m in c]
     assert len(set(flat)) == 40 and set(flat) <= set(msgs)
-    assert convs == bench.split_conversations(msgs, 4, 10)   # reproducible
+    assert convs == bench.split_conversations(msgs, 4, 10)  # reproducible
 
 
 def test_split_conversations_cycles_when_short():
     convs = bench.split_conversations(["a", "b", "c"], 2, 4)
     flat = [m for c in convs for m in c]
     assert len(flat) == 8 and sorted(set(flat)) == ["a", "b", "c"]
-    assert sorted(flat[:3]) == ["a", "b", "c"]                 # each pass uses every message once
+    assert sorted(flat[:3]) == ["a", "b", "c"]  # each pass uses every message once
 
 
 RESPONSES_YML = """\
@@ -235,8 +269,7 @@ def test_first_response_can_skip_faq(tmp_path: Path):
     assert bench.first_response(p, exclude_prefix="utter_faq") == "utter_greet"
 
 
-def test_domain_file_with_responses_in_a_file_or_a_folder(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch):
+def test_domain_file_with_responses_in_a_file_or_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DOMAIN", "domain.yml")
     (tmp_path / "domain.yml").write_text(RESPONSES_YML, encoding="utf-8")
     assert bench.domain_file_with_responses(tmp_path) == tmp_path / "domain.yml"
@@ -245,32 +278,59 @@ def test_domain_file_with_responses_in_a_file_or_a_folder(tmp_path: Path,
     (folder / "responses").mkdir(parents=True)
     (folder / "core.yml").write_text("intents:\n- greet\n", encoding="utf-8")
     (folder / "responses" / "faq.yml").write_text(
-        "responses:\n  utter_faq/x:\n  - text: Une réponse.\n", encoding="utf-8")
+        "responses:\n  utter_faq/x:\n  - text: Une réponse.\n", encoding="utf-8"
+    )
     (folder / "responses" / "talk.yml").write_text(RESPONSES_YML, encoding="utf-8")
     assert bench.domain_file_with_responses(tmp_path) == folder / "responses" / "talk.yml"
 
 
 def _stats(p95: float, throughput: float) -> bench.LatencyStats:
-    return bench.LatencyStats(n=320, errors=0, p50_ms=p95 / 2, p95_ms=p95, p99_ms=p95 * 1.2,
-                              mean_ms=p95 / 2, wall_s=320 / throughput, throughput=throughput)
+    return bench.LatencyStats(
+        n=320,
+        errors=0,
+        p50_ms=p95 / 2,
+        p95_ms=p95,
+        p99_ms=p95 * 1.2,
+        mean_ms=p95 / 2,
+        wall_s=320 / throughput,
+        throughput=throughput,
+    )
 
 
 def _result(p95_16: float, tput_16: float, rss: float) -> bench.BenchResult:
     return bench.BenchResult(
-        date="2026-11-23 10:00 UTC", commit="abc1234", machine="2 cores", load="idle",
-        n_conv=16, per_conv=20,
-        stats={"rest-1": _stats(100, 10), "parse-1": _stats(20, 50),
-               "rest-many": _stats(p95_16, tput_16), "parse-many": _stats(50, 60)},
-        rasa_rss_mib=rss, actions_rss_mib=150, real_model_bytes=30 * 2 ** 20,
-        train=bench.TrainTimes(scratch_s=250, domain_edit_s=75, domain_response="utter_greet",
-                               faq_edit_s=None, faq_response="utter_faq/a", model_bytes=2 ** 20),
-        image="img/benchmarks/x.png")
+        date="2026-11-23 10:00 UTC",
+        commit="abc1234",
+        machine="2 cores",
+        load="idle",
+        n_conv=16,
+        per_conv=20,
+        stats={
+            "rest-1": _stats(100, 10),
+            "parse-1": _stats(20, 50),
+            "rest-many": _stats(p95_16, tput_16),
+            "parse-many": _stats(50, 60),
+        },
+        rasa_rss_mib=rss,
+        actions_rss_mib=150,
+        real_model_bytes=30 * 2**20,
+        train=bench.TrainTimes(
+            scratch_s=250,
+            domain_edit_s=75,
+            domain_response="utter_greet",
+            faq_edit_s=None,
+            faq_response="utter_faq/a",
+            model_bytes=2**20,
+        ),
+        image="img/benchmarks/x.png",
+    )
 
 
 def test_render_section_marks_targets():
     page = bench.render_section(_result(p95_16=450, tput_16=31, rss=1500))
-    assert ("| REST channel, end to end | 50 / 100 / 120 | 225 / 450 / 540 | "
-            "p95 ≤ 300 ms at 16: **missed** |") in page
+    assert (
+        "| REST channel, end to end | 50 / 100 / 120 | 225 / 450 / 540 | " "p95 ≤ 300 ms at 16: **missed** |"
+    ) in page
     assert "| REST ÷ parse (p50) | 5.0 × | 9.0 × | |" in page
     assert "≥ 30: met |" in page
     assert "| 4 min 10 s | ≤ 5 min: met |" in page
@@ -297,14 +357,17 @@ def test_append_section_starts_with_intro_then_appends(tmp_path: Path):
 
 
 def test_plot_writes_png(tmp_path: Path):
-    runs = {k: bench.PhaseRun([0.01 * (i + 1) for i in range(30)], 0, 1.0)
-            for k in ("rest-1", "parse-1", "rest-many", "parse-many")}
+    runs = {
+        k: bench.PhaseRun([0.01 * (i + 1) for i in range(30)], 0, 1.0)
+        for k in ("rest-1", "parse-1", "rest-many", "parse-many")
+    }
     out = tmp_path / "img" / "lat.png"
     bench.plot(runs, 16, out, "test")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 # --------------------------------------------------------------------- machine_info
+
 
 def test_proc_parsers():
     assert machine_info.vm_rss_kib("Name:\tx\nVmRSS:\t  204800 kB\n") == 204800
@@ -325,6 +388,7 @@ def test_tree_rss_counts_children():
             if with_child > alone + 60:
                 break
             import time
+
             time.sleep(0.1)
         assert child.pid in machine_info.process_tree(os.getpid())
         assert with_child > alone + 60
@@ -342,31 +406,73 @@ def test_load_note_says_when_the_machine_was_busy():
 
 USER_RECORDS = [
     # right FAQ answer
-    {"text": "a", "intent": "faq", "topic": "faq/x", "predicted": "faq", "predicted_topic": "faq/x",
-     "buttons": ["faq/x", "faq/y", "faq/z"]},
+    {
+        "text": "a",
+        "intent": "faq",
+        "topic": "faq/x",
+        "predicted": "faq",
+        "predicted_topic": "faq/x",
+        "buttons": ["faq/x", "faq/y", "faq/z"],
+    },
     # FAQ intent right but wrong topic: a wrong answer
-    {"text": "b", "intent": "faq", "topic": "faq/x", "predicted": "faq", "predicted_topic": "faq/y",
-     "buttons": ["faq/y", "faq/x", "faq/z"]},
+    {
+        "text": "b",
+        "intent": "faq",
+        "topic": "faq/x",
+        "predicted": "faq",
+        "predicted_topic": "faq/y",
+        "buttons": ["faq/y", "faq/x", "faq/z"],
+    },
     # fallback whose buttons hold the topic, and one whose buttons do not
-    {"text": "c", "intent": "faq", "topic": "faq/x", "predicted": "nlu_fallback",
-     "predicted_topic": "faq/y", "buttons": ["faq/y", "faq/x", "faq/z"]},
-    {"text": "d", "intent": "faq", "topic": "faq/x", "predicted": "nlu_fallback",
-     "predicted_topic": "faq/y", "buttons": ["faq/y", "faq/z", "faq/w"]},
+    {
+        "text": "c",
+        "intent": "faq",
+        "topic": "faq/x",
+        "predicted": "nlu_fallback",
+        "predicted_topic": "faq/y",
+        "buttons": ["faq/y", "faq/x", "faq/z"],
+    },
+    {
+        "text": "d",
+        "intent": "faq",
+        "topic": "faq/x",
+        "predicted": "nlu_fallback",
+        "predicted_topic": "faq/y",
+        "buttons": ["faq/y", "faq/z", "faq/w"],
+    },
     # other intents: right, wrong, fallback
-    {"text": "e", "intent": "greet", "topic": None, "predicted": "greet", "predicted_topic": "faq/x",
-     "buttons": []},
-    {"text": "f", "intent": "greet", "topic": None, "predicted": "faq", "predicted_topic": "faq/x",
-     "buttons": []},
-    {"text": "g", "intent": "cancel", "topic": None, "predicted": "nlu_fallback",
-     "predicted_topic": None, "buttons": []},
+    {
+        "text": "e",
+        "intent": "greet",
+        "topic": None,
+        "predicted": "greet",
+        "predicted_topic": "faq/x",
+        "buttons": [],
+    },
+    {
+        "text": "f",
+        "intent": "greet",
+        "topic": None,
+        "predicted": "faq",
+        "predicted_topic": "faq/x",
+        "buttons": [],
+    },
+    {
+        "text": "g",
+        "intent": "cancel",
+        "topic": None,
+        "predicted": "nlu_fallback",
+        "predicted_topic": None,
+        "buttons": [],
+    },
 ]
 
 
 def test_user_view_counts_right_fallback_and_wrong():
-    assert es.user_view(USER_RECORDS) == es.UserView(total=7, right=2, fallback=3,
-                                                     fallback_button=1, wrong=2)
+    assert es.user_view(USER_RECORDS) == es.UserView(total=7, right=2, fallback=3, fallback_button=1, wrong=2)
     assert es.user_view(USER_RECORDS, faq_only=True) == es.UserView(
-        total=4, right=1, fallback=2, fallback_button=1, wrong=1)
+        total=4, right=1, fallback=2, fallback_button=1, wrong=1
+    )
 
 
 def test_user_view_section_lists_the_wrong_answers(tmp_path: Path):

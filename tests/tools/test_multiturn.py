@@ -1,6 +1,7 @@
 """tools/multiturn.py: the loader and its schema errors, the checks (folding, any/all/none,
 dates, reply kinds), the runner against a small fake REST server, and the two conversation
 sets themselves (sizes, ids, no shared text, checks that today's wrong answers fail)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,9 +40,15 @@ def turn(**checks: object) -> mt.Turn:
 
 # --------------------------------------------------------------------------- loader
 
+
 def test_loader_reads_a_set():
-    s = parse(conv({"text": "maladie de parkinson ?", "all": ["parkinson"], "kind": "answer"},
-                   {"text": "merci"}, cid="parkinson"))
+    s = parse(
+        conv(
+            {"text": "maladie de parkinson ?", "all": ["parkinson"], "kind": "answer"},
+            {"text": "merci"},
+            cid="parkinson",
+        )
+    )
     assert s.today == date(2026, 12, 2)
     c = s.conversations[0]
     assert (c.id, c.set, len(c.turns)) == ("parkinson", "test", 2)
@@ -51,26 +58,32 @@ def test_loader_reads_a_set():
 
 def test_loader_reads_a_file(tmp_path):
     path = tmp_path / "mini.yml"
-    path.write_text("today: 2026-12-02\nconversations:\n- id: a\n  turns:\n  - text: un\n"
-                    "    dates: [2026-11-02]\n  - text: deux\n", encoding="utf-8")
+    path.write_text(
+        "today: 2026-12-02\nconversations:\n- id: a\n  turns:\n  - text: un\n"
+        "    dates: [2026-11-02]\n  - text: deux\n",
+        encoding="utf-8",
+    )
     s = mt.load(path)
     assert s.name == "mini"
     assert s.conversations[0].turns[0].dates == (date(2026, 11, 2),)
 
 
-@pytest.mark.parametrize("bad, message", [
-    (conv({"text": "a", "anyy": ["x"]}, {"text": "b"}), "conversation 'c1' turn 1: unknown key 'anyy'"),
-    ({"id": "c1", "turns": [{"text": "a"}, {"text": "b"}], "note": "x"}, "unknown key 'note'"),
-    (conv({"any": ["x"]}, {"text": "b"}), "turn 1: turn without text"),
-    (conv({"text": "a"}, {"text": "  "}), "turn 2: turn without text"),
-    (conv({"text": "a", "any": ["(unclosed"]}, {"text": "b"}), "bad regex in 'any': '(unclosed'"),
-    (conv({"text": "a", "none": "ne fait pas partie"}, {"text": "b"}), "'none' must be a non-empty list"),
-    (conv({"text": "a", "kind": "answered"}, {"text": "b"}), "unknown kind 'answered'"),
-    (conv({"text": "a", "dates": ["2026-02-31"]}, {"text": "b"}), "not a date"),
-    (conv({"text": "only one"}), "2 to 5 turns expected, found 1"),
-    (conv(*({"text": str(i)} for i in range(6))), "2 to 5 turns expected, found 6"),
-    ({"id": "Not An Id", "turns": [{"text": "a"}, {"text": "b"}]}, "'id' must be lower-case"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (conv({"text": "a", "anyy": ["x"]}, {"text": "b"}), "conversation 'c1' turn 1: unknown key 'anyy'"),
+        ({"id": "c1", "turns": [{"text": "a"}, {"text": "b"}], "note": "x"}, "unknown key 'note'"),
+        (conv({"any": ["x"]}, {"text": "b"}), "turn 1: turn without text"),
+        (conv({"text": "a"}, {"text": "  "}), "turn 2: turn without text"),
+        (conv({"text": "a", "any": ["(unclosed"]}, {"text": "b"}), "bad regex in 'any': '(unclosed'"),
+        (conv({"text": "a", "none": "ne fait pas partie"}, {"text": "b"}), "'none' must be a non-empty list"),
+        (conv({"text": "a", "kind": "answered"}, {"text": "b"}), "unknown kind 'answered'"),
+        (conv({"text": "a", "dates": ["2026-02-31"]}, {"text": "b"}), "not a date"),
+        (conv({"text": "only one"}), "2 to 5 turns expected, found 1"),
+        (conv(*({"text": str(i)} for i in range(6))), "2 to 5 turns expected, found 6"),
+        ({"id": "Not An Id", "turns": [{"text": "a"}, {"text": "b"}]}, "'id' must be lower-case"),
+    ],
+)
 def test_loader_errors_are_clear(bad, message):
     with pytest.raises(mt.SchemaError, match=re.escape(message)):
         parse(bad)
@@ -95,6 +108,7 @@ def test_loader_reports_yaml_errors_with_the_file_name(tmp_path):
 
 # --------------------------------------------------------------------------- checks
 
+
 def test_checks_fold_case_and_accents_on_both_sides():
     t = turn(all=["réponse", "NEPHROPATHIE"])
     assert t.failures(["Votre REPONSE : la néphropathie chronique grave"]) == []
@@ -111,8 +125,11 @@ def test_any_all_none():
     t = turn(any=["oui", "bien sûr"], all=["parkinson", "16"], none=["ne fait pas partie"])
     assert t.failures(["Oui : la maladie de Parkinson (n° 16)."]) == []
     failures = t.failures(["Parkinson ne fait pas partie de la liste."])
-    assert failures == ["any: none of 'oui', 'bien sûr' matched", "all: '16' did not match",
-                        "none: 'ne fait pas partie' matched 'ne fait pas partie'"]
+    assert failures == [
+        "any: none of 'oui', 'bien sûr' matched",
+        "all: '16' did not match",
+        "none: 'ne fait pas partie' matched 'ne fait pas partie'",
+    ]
 
 
 def test_messages_are_joined():
@@ -120,18 +137,21 @@ def test_messages_are_joined():
     assert t.failures(["Le premier message.", "Le second."]) == []
 
 
-@pytest.mark.parametrize("reply, ok", [
-    ("au plus tard le 2 novembre 2026", True),
-    ("au plus tard le lundi 2 novembre", True),
-    ("au plus tard le 02/11/2026", True),
-    ("au plus tard le 2/11", True),
-    ("date : 2026-11-02", True),
-    ("au plus tard le 12 novembre 2026", False),
-    ("au plus tard le 2 novembre 2025", False),
-    ("au plus tard le 02/11/2025", False),
-    ("au plus tard le 22/11/2026", False),
-    ("au plus tard le 2 octobre 2026", False),
-])
+@pytest.mark.parametrize(
+    "reply, ok",
+    [
+        ("au plus tard le 2 novembre 2026", True),
+        ("au plus tard le lundi 2 novembre", True),
+        ("au plus tard le 02/11/2026", True),
+        ("au plus tard le 2/11", True),
+        ("date : 2026-11-02", True),
+        ("au plus tard le 12 novembre 2026", False),
+        ("au plus tard le 2 novembre 2025", False),
+        ("au plus tard le 02/11/2025", False),
+        ("au plus tard le 22/11/2026", False),
+        ("au plus tard le 2 octobre 2026", False),
+    ],
+)
 def test_dates_in_french_forms(reply, ok):
     assert (turn(dates=["2026-11-02"]).failures([reply]) == []) is ok
 
@@ -143,14 +163,17 @@ def test_first_of_the_month_and_babel_format():
     assert t.failures(["vers le 11 janvier 2027"]) == ["dates: 2027-01-01 is not named"]
 
 
-@pytest.mark.parametrize("messages, kind", [
-    (["Je n'ai pas bien compris votre question. Pouvez-vous la dire autrement ?"], "fallback"),
-    (["Désolé, je ne comprends toujours pas. Santé Info Droits au 01 53 62 40 30."], "fallback"),
-    (["Ce soin est-il lié à votre maladie en ALD ? (oui / non)"], "question"),
-    (["En règle générale, un mois.", "À quelle date votre protocole a-t-il été envoyé ?"], "question"),
-    (["Oui : la maladie de Parkinson fait partie de la liste des ALD (n° 16)."], "answer"),
-    (["Quelle date ?", "Envoyé le 2 octobre : réponse vers le 2 novembre."], "answer"),
-])
+@pytest.mark.parametrize(
+    "messages, kind",
+    [
+        (["Je n'ai pas bien compris votre question. Pouvez-vous la dire autrement ?"], "fallback"),
+        (["Désolé, je ne comprends toujours pas. Santé Info Droits au 01 53 62 40 30."], "fallback"),
+        (["Ce soin est-il lié à votre maladie en ALD ? (oui / non)"], "question"),
+        (["En règle générale, un mois.", "À quelle date votre protocole a-t-il été envoyé ?"], "question"),
+        (["Oui : la maladie de Parkinson fait partie de la liste des ALD (n° 16)."], "answer"),
+        (["Quelle date ?", "Envoyé le 2 octobre : réponse vers le 2 novembre."], "answer"),
+    ],
+)
 def test_reply_kinds(messages, kind):
     assert mt.reply_kind(messages) == kind
 
@@ -158,10 +181,12 @@ def test_reply_kinds(messages, kind):
 def test_kind_checks():
     assert turn(kind="understood").failures(["D'accord, j'arrête là."]) == []
     assert turn(kind="understood").failures(["Je n'ai pas compris."]) == [
-        "kind: expected understood, got fallback"]
+        "kind: expected understood, got fallback"
+    ]
     assert turn(kind="question").failures(["Envoyé le 2 octobre."]) == ["kind: expected question, got answer"]
     assert turn(kind="answer").failures(["Quelle est votre situation ?"]) == [
-        "kind: expected answer, got question"]
+        "kind: expected answer, got question"
+    ]
 
 
 def test_a_turn_without_checks_always_passes():
@@ -171,9 +196,11 @@ def test_a_turn_without_checks_always_passes():
 
 # --------------------------------------------------------------------------- runner
 
+
 @contextmanager
-def fake_rasa(script: Dict[str, List[str]], broken: Set[str] = frozenset()
-              ) -> Iterator[Tuple[str, List[Tuple[str, str]]]]:
+def fake_rasa(
+    script: Dict[str, List[str]], broken: Set[str] = frozenset()
+) -> Iterator[Tuple[str, List[Tuple[str, str]]]]:
     """A REST webhook on a free port, in its own thread: answers each message with the texts
     of `script` (a fallback for unknown messages), HTTP 500 for the messages in `broken`.
     Yields the base URL and the (sender, message) pairs received, in order."""
@@ -186,8 +213,10 @@ def fake_rasa(script: Dict[str, List[str]], broken: Set[str] = frozenset()
             return web.Response(status=500, text="boom")
         await asyncio.sleep(0.01)  # lets the conversations interleave
         texts = script.get(body["message"], ["Je n'ai pas bien compris votre question."])
-        return web.json_response([{"recipient_id": body["sender"], "text": t} for t in texts]
-                                 + [{"recipient_id": body["sender"], "image": "x.png"}])
+        return web.json_response(
+            [{"recipient_id": body["sender"], "text": t} for t in texts]
+            + [{"recipient_id": body["sender"], "image": "x.png"}]
+        )
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
@@ -216,11 +245,17 @@ SCRIPT = {
 }
 
 SMALL = parse(
-    conv({"text": "maladie de parkinson : ald ou pas ?", "all": ["parkinson", r"n° ?16\b"]},
-         {"text": "et ça dure combien ?", "any": ["10 ans"]}, cid="right"),
-    conv({"text": "ma femme a un lupus", "kind": "understood"},
-         {"text": "c'est une ALD ?", "all": ["lupus", r"n° ?21\b"], "none": ["ne fait pas partie"]},
-         {"text": "merci"}, cid="wrong"),
+    conv(
+        {"text": "maladie de parkinson : ald ou pas ?", "all": ["parkinson", r"n° ?16\b"]},
+        {"text": "et ça dure combien ?", "any": ["10 ans"]},
+        cid="right",
+    ),
+    conv(
+        {"text": "ma femme a un lupus", "kind": "understood"},
+        {"text": "c'est une ALD ?", "all": ["lupus", r"n° ?21\b"], "none": ["ne fait pas partie"]},
+        {"text": "merci"},
+        cid="wrong",
+    ),
 )
 
 
@@ -274,11 +309,25 @@ def test_runner_with_no_server_is_a_score_of_zero():
 
 def test_main_writes_json_and_exits_0_unless_strict(tmp_path, monkeypatch, capsys):
     path = tmp_path / "mini.yml"
-    path.write_text(yaml.safe_dump({"today": "2026-12-02", "conversations": [
-        {"id": "right", "turns": [{"text": t.text} for t in SMALL.conversations[0].turns]},
-        {"id": "wrong", "turns": [{"text": "ma femme a un lupus"},
-                                  {"text": "c'est une ALD ?", "none": ["ne fait pas partie"]}]},
-    ]}, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "today": "2026-12-02",
+                "conversations": [
+                    {"id": "right", "turns": [{"text": t.text} for t in SMALL.conversations[0].turns]},
+                    {
+                        "id": "wrong",
+                        "turns": [
+                            {"text": "ma femme a un lupus"},
+                            {"text": "c'est une ALD ?", "none": ["ne fait pas partie"]},
+                        ],
+                    },
+                ],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setitem(mt.SET_FILES, "dev", path)
     out = tmp_path / "out" / "report.json"
     with fake_rasa(SCRIPT) as (url, _):
@@ -291,6 +340,7 @@ def test_main_writes_json_and_exits_0_unless_strict(tmp_path, monkeypatch, capsy
 
 
 # --------------------------------------------------------------------------- the two sets
+
 
 @pytest.fixture(scope="module")
 def sets() -> Dict[str, mt.ConversationSet]:
@@ -329,8 +379,12 @@ def _training_texts() -> Set[str]:
 
 def test_heldout_sentences_are_not_training_examples(sets):
     training = _training_texts()
-    leaked = [t.text for c in sets["heldout"].conversations for t in c.turns
-              if len(t.text.split()) >= 4 and fold(t.text) in training]
+    leaked = [
+        t.text
+        for c in sets["heldout"].conversations
+        for t in c.turns
+        if len(t.text.split()) >= 4 and fold(t.text) in training
+    ]
     assert leaked == []
 
 
@@ -343,23 +397,31 @@ FALLBACKS = [
 
 
 def test_every_checked_turn_fails_on_a_fallback(sets):
-    passing = [f"{s.name}/{c.id} turn {i}" for s in sets.values() for c in s.conversations
-               for i, t in enumerate(c.turns, 1)
-               if t.checked and t.kind != "fallback" and any(t.failures([f]) == [] for f in FALLBACKS)]
+    passing = [
+        f"{s.name}/{c.id} turn {i}"
+        for s in sets.values()
+        for c in s.conversations
+        for i, t in enumerate(c.turns, 1)
+        if t.checked and t.kind != "fallback" and any(t.failures([f]) == [] for f in FALLBACKS)
+    ]
     assert passing == []
 
 
-NOT_ON_LIST = ("Cette maladie ne fait pas partie de la liste des ALD. Une prise en charge reste possible : "
-               "en ALD hors liste (maladie grave, traitement long et coûteux), en polypathologie "
-               "invalidante, ou en ALD non exonérante (remboursement habituel, mais droits aux "
-               "indemnités journalières). "
-               "Parlez-en à votre médecin traitant. Source : ameli.fr")
+NOT_ON_LIST = (
+    "Cette maladie ne fait pas partie de la liste des ALD. Une prise en charge reste possible : "
+    "en ALD hors liste (maladie grave, traitement long et coûteux), en polypathologie "
+    "invalidante, ou en ALD non exonérante (remboursement habituel, mais droits aux "
+    "indemnités journalières). "
+    "Parlez-en à votre médecin traitant. Source : ameli.fr"
+)
 
 
 def on_list(label: str, number: int, duration: str) -> str:
-    return (f"Oui : {label} fait partie de la liste des ALD (n° {number}), si les critères médicaux sont "
-            f"remplis. La première prise en charge à 100 % dure en général {duration}. C'est votre médecin "
-            "traitant qui fait la demande avec le protocole de soins. Source : Code de la sécurité sociale")
+    return (
+        f"Oui : {label} fait partie de la liste des ALD (n° {number}), si les critères médicaux sont "
+        f"remplis. La première prise en charge à 100 % dure en général {duration}. C'est votre médecin "
+        "traitant qui fait la demande avec le protocole de soins. Source : Code de la sécurité sociale"
+    )
 
 
 def d(y: int, m: int, day: int) -> str:
@@ -371,48 +433,120 @@ def d(y: int, m: int, day: int) -> str:
 EXAMPLES: List[Tuple[str, int, str, bool]] = [
     ("ex-parkinson-ald-ou-pas", 1, NOT_ON_LIST, False),
     ("ex-parkinson-ald-ou-pas", 1, on_list("la maladie de Parkinson", 16, "10 ans"), True),
-    ("ex-neuropathie-fille", 1, on_list("les maladies graves des reins (néphropathie chronique grave)", 19,
-                                        "10 ans"), False),
+    (
+        "ex-neuropathie-fille",
+        1,
+        on_list("les maladies graves des reins (néphropathie chronique grave)", 19, "10 ans"),
+        False,
+    ),
     ("ex-neuropathie-fille", 1, NOT_ON_LIST, False),
-    ("ex-neuropathie-fille", 1, "Je ne reconnais pas exactement ce nom. De quelle neuropathie s'agit-il ? "
-                                "Ses formes graves peuvent relever des affections neurologiques (n° 9) : "
-                                "voyez avec son médecin.", True),
+    (
+        "ex-neuropathie-fille",
+        1,
+        "Je ne reconnais pas exactement ce nom. De quelle neuropathie s'agit-il ? "
+        "Ses formes graves peuvent relever des affections neurologiques (n° 9) : "
+        "voyez avec son médecin.",
+        True,
+    ),
     ("ex-lupus-femme", 2, "Pour quelle maladie ?", False),
-    ("ex-lupus-femme", 2, on_list("les vascularites, le lupus et la sclérodermie systémiques", 21, "10 ans"),
-     True),
+    (
+        "ex-lupus-femme",
+        2,
+        on_list("les vascularites, le lupus et la sclérodermie systémiques", 21, "10 ans"),
+        True,
+    ),
     ("ex-endocrino-exoneree", 1, "Quelle est votre situation ?", False),
     ("ex-endocrino-exoneree", 1, "Ce soin est-il lié à votre maladie en ALD ? (oui / non)", False),
-    ("ex-endocrino-exoneree", 1, "La consultation chez le spécialiste : prise en charge à 100 % du tarif de "
-                                 "base de la Sécurité sociale. Sauf si le médecin conseil a coché la case "
-                                 "de ce soin : il serait alors remboursé au taux habituel.", True),
-    ("ex-endocrino-exoneree", 2, "La consultation chez le spécialiste : prise en charge à 100 % du tarif de "
-                                 "base. Sauf si le médecin conseil a coché la case de ce soin : il serait "
-                                 "alors remboursé au taux habituel.", False),
-    ("ex-endocrino-exoneree", 2, "La consultation chez le spécialiste : remboursement au taux habituel, pas "
-                                 "à 100 %. Ce soin n'est pas prévu dans votre protocole.", True),
-    ("ex-polyarthrite-eligibilite", 3, "Votre situation ressemble à une ALD de la liste (« ALD 30 »).",
-     False),
+    (
+        "ex-endocrino-exoneree",
+        1,
+        "La consultation chez le spécialiste : prise en charge à 100 % du tarif de "
+        "base de la Sécurité sociale. Sauf si le médecin conseil a coché la case "
+        "de ce soin : il serait alors remboursé au taux habituel.",
+        True,
+    ),
+    (
+        "ex-endocrino-exoneree",
+        2,
+        "La consultation chez le spécialiste : prise en charge à 100 % du tarif de "
+        "base. Sauf si le médecin conseil a coché la case de ce soin : il serait "
+        "alors remboursé au taux habituel.",
+        False,
+    ),
+    (
+        "ex-endocrino-exoneree",
+        2,
+        "La consultation chez le spécialiste : remboursement au taux habituel, pas "
+        "à 100 %. Ce soin n'est pas prévu dans votre protocole.",
+        True,
+    ),
+    (
+        "ex-polyarthrite-eligibilite",
+        3,
+        "Votre situation ressemble à une ALD de la liste (« ALD 30 »).",
+        False,
+    ),
     ("ex-polyarthrite-eligibilite", 3, "Répondez simplement par oui ou par non, s'il vous plaît.", False),
-    ("ex-polyarthrite-eligibilite", 3, "Votre situation ressemble à une ALD de la liste : la polyarthrite "
-                                       "rhumatoïde évolutive (n° 22). Voyez votre médecin traitant.", True),
-    ("ex-decision-correction", 1, f"Envoyé le {d(2026, 10, 12)} : la réponse aurait dû arriver vers le "
-                                  f"{d(2026, 11, 12)}.", True),
-    ("ex-decision-correction", 2, f"Envoyé le {d(2026, 10, 12)} : la réponse aurait dû arriver vers le "
-                                  f"{d(2026, 11, 12)}.", False),
-    ("ex-decision-correction", 2, f"Envoyé le {d(2026, 10, 2)} : la réponse aurait dû arriver vers le "
-                                  f"{d(2026, 11, 2)}.", True),
-    ("ex-renouvellement-30-juin", 2, "Le renouvellement n'est pas automatique : demandez-le à votre médecin "
-                                     "traitant au plus tard trois mois avant la fin. Pour calculer votre "
-                                     "date : jusqu'à quand votre protocole est-il valable ?", False),
-    ("ex-renouvellement-30-juin", 2, f"Demandez le renouvellement à votre médecin traitant au plus tard le "
-                                     f"{d(2027, 3, 30)}.", True),
-    ("ex-alzheimer-maman", 1, "Le renouvellement n'est pas automatique : demandez-le à votre médecin "
-                              "traitant au plus tard trois mois avant la fin.", False),
-    ("ex-alzheimer-maman", 1, "Pour la maladie d'Alzheimer (n° 15), le renouvellement se demande au "
-                              "médecin traitant, au plus tard trois mois avant la fin.", True),
+    (
+        "ex-polyarthrite-eligibilite",
+        3,
+        "Votre situation ressemble à une ALD de la liste : la polyarthrite "
+        "rhumatoïde évolutive (n° 22). Voyez votre médecin traitant.",
+        True,
+    ),
+    (
+        "ex-decision-correction",
+        1,
+        f"Envoyé le {d(2026, 10, 12)} : la réponse aurait dû arriver vers le " f"{d(2026, 11, 12)}.",
+        True,
+    ),
+    (
+        "ex-decision-correction",
+        2,
+        f"Envoyé le {d(2026, 10, 12)} : la réponse aurait dû arriver vers le " f"{d(2026, 11, 12)}.",
+        False,
+    ),
+    (
+        "ex-decision-correction",
+        2,
+        f"Envoyé le {d(2026, 10, 2)} : la réponse aurait dû arriver vers le " f"{d(2026, 11, 2)}.",
+        True,
+    ),
+    (
+        "ex-renouvellement-30-juin",
+        2,
+        "Le renouvellement n'est pas automatique : demandez-le à votre médecin "
+        "traitant au plus tard trois mois avant la fin. Pour calculer votre "
+        "date : jusqu'à quand votre protocole est-il valable ?",
+        False,
+    ),
+    (
+        "ex-renouvellement-30-juin",
+        2,
+        f"Demandez le renouvellement à votre médecin traitant au plus tard le " f"{d(2027, 3, 30)}.",
+        True,
+    ),
+    (
+        "ex-alzheimer-maman",
+        1,
+        "Le renouvellement n'est pas automatique : demandez-le à votre médecin "
+        "traitant au plus tard trois mois avant la fin.",
+        False,
+    ),
+    (
+        "ex-alzheimer-maman",
+        1,
+        "Pour la maladie d'Alzheimer (n° 15), le renouvellement se demande au "
+        "médecin traitant, au plus tard trois mois avant la fin.",
+        True,
+    ),
     ("nom-inconnu-kikuchi", 1, NOT_ON_LIST, False),
-    ("nom-inconnu-kikuchi", 1, "Je ne reconnais pas cette maladie. Votre médecin traitant peut vous dire "
-                               "si elle en fait partie.", True),
+    (
+        "nom-inconnu-kikuchi",
+        1,
+        "Je ne reconnais pas cette maladie. Votre médecin traitant peut vous dire " "si elle en fait partie.",
+        True,
+    ),
 ]
 
 
