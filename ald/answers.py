@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal, Optional
 
+from ald.dates import NUMBER_WORDS
 from ald.text import fold, words
 
 Reading = Literal["yes", "no", "unsure"]
@@ -81,24 +82,6 @@ def yes_no_from_text(text: str) -> Optional[bool]:
 #: "Toute la vie": more than any duration the rules compare with.
 LIFELONG_MONTHS = 1200
 
-_NUMBERS = {
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "quinze": 15,
-    "vingt": 20,
-    "trente": 30,
-}
 _UNIT_MONTHS = {
     "jour": 1 / 30,
     "jours": 1 / 30,
@@ -112,7 +95,7 @@ _UNIT_MONTHS = {
     "annee": 12.0,
     "annees": 12.0,
 }
-_AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
+_AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 _DURATION_RE = re.compile(rf"\b{_AMOUNT}\s*(jours?|j|semaines?|sem|mois|ans?|annees?)\b")
 _BARE_UNIT_RE = re.compile(r"\b(?:des|plusieurs|de nombreuses|quelques) (annees|ans|mois|semaines|jours)\b")
 _LIFELONG_RE = re.compile(
@@ -150,6 +133,6 @@ def duration_months(text: str) -> Optional[float]:
 
 def _amount(match: re.Match[str]) -> float:
     raw, unit = match.group(1), match.group(2)
-    number = _NUMBERS.get(raw)
+    number = NUMBER_WORDS.get(raw)
     value = float(number) if number is not None else float(raw.replace(",", "."))
     return value * _UNIT_MONTHS[unit]

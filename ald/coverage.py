@@ -2,7 +2,7 @@
 
 Source: FACTS.md, 'What is covered' (000, 001, 003; ALD non exonérante: 004, L324-1) and
 'The ordonnance bizone'. The verdict is structured (codes); the wording is in
-content/phrases.yml (care_labels, reasons, still_pays) and domain.yml (utter_coverage_*).
+content/phrases.yml (care_labels, reasons, still_pays) and domain/responses/coverage.yml (utter_coverage_*).
 
 Rules, in order:
 1. Never reimbursed by the Assurance Maladie (alternative medicine, osteopathy...):

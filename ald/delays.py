@@ -4,7 +4,7 @@
 Every delay comes from figures.yml (delai_medecin_conseil.days, delai_decision.months,
 delai_renouvellement.months, duree_derogatoire.months); durations of the exoneration come from
 the ALD table (ald_list). Results are structured, with stable string codes; the answers'
-wording lives in domain.yml (utter_decision_<status>, utter_renewal_<status>,
+wording lives in domain/responses/dates.yml (utter_decision_<status>, utter_renewal_<status>,
 utter_derogatory_<status>, utter_exoneration_end, utter_retroactive).
 """
 

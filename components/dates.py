@@ -16,10 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
@@ -33,12 +30,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from ald.dates import find_dates
+from components.base import ConfigOnlyComponent
 
 DATE_ENTITY = "date"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class FrenchDateExtractor(GraphComponent, EntityExtractorMixin):
+class FrenchDateExtractor(ConfigOnlyComponent, EntityExtractorMixin):
     """Finds French date expressions and adds them as `date` entities (value = the text)."""
 
     @staticmethod
@@ -48,17 +46,6 @@ class FrenchDateExtractor(GraphComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._entity = str(config.get("entity") or DATE_ENTITY)
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FrenchDateExtractor:
-        """Creates the component (it uses neither the storage nor the resource)."""
-        return cls({**cls.get_default_config(), **config})
 
     def _entities(self, text: str) -> List[Dict[str, Any]]:
         return [

@@ -31,10 +31,7 @@ import logging
 from typing import Any, Dict, List, Optional
 
 import pluggy
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -48,6 +45,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from ald import pii, safety, settings
+from components.base import ConfigOnlyComponent
 
 logger = logging.getLogger(__name__)
 
@@ -129,28 +127,13 @@ def guard_text(text: str, limit: int) -> tuple[str, Dict[str, Any]]:
     return cleaned, {"truncated": truncated, "masked": list(result.masked)}
 
 
-class _ConfigOnlyComponent(GraphComponent):
-    """A component built from its configuration alone (nothing trained, nothing stored);
-    subclasses take the config in __init__."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> _ConfigOnlyComponent:
-        return cls(config)
-
-
 @DefaultV1Recipe.register(
     # A featurizer-type node runs on the training data too (process_training_data), so
     # training sees the same masked text as inference. It adds no features.
     [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
     is_trainable=False,
 )
-class InputGuard(_ConfigOnlyComponent):
+class InputGuard(ConfigOnlyComponent):
     """Cuts over-long messages and masks NIR / e-mail / phone before any other component."""
 
     @staticmethod
@@ -198,7 +181,7 @@ class InputGuard(_ConfigOnlyComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ConfidenceGate(_ConfigOnlyComponent):
+class ConfidenceGate(ConfigOnlyComponent):
     """Final say on the intent: guard findings, then the FAQ answer confidence."""
 
     @staticmethod

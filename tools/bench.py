@@ -9,7 +9,7 @@
    POST /model/parse (NLU alone, JWT in the Authorization header).
 3. Reads the resident memory (VmRSS, children included) of both servers, then stops them.
 4. Times `rasa train` in a temporary copy of the project: from scratch (--force), then
-   after changing one response text of domain.yml, then one FAQ answer (data/faq), reusing
+   after changing one response text of the domain, then one FAQ answer (data/faq), reusing
    the cache of the first run (.rasa/cache of that copy). The real model is untouched.
 5. Appends the figures to docs/benchmarks.md, plots the latency distribution to
    docs/img/benchmarks/, keeps the raw latencies in results/bench/.
@@ -78,9 +78,9 @@ How it is measured:
   the dialogue, the actions and the tracker store add to NLU.
 - **Training** runs `rasa train` in a temporary copy of the project (the real model is not
   touched): from scratch with `--force` and an empty cache, then after changing one response
-  text in `domain.yml`, then after changing one FAQ answer in `data/faq/` — the two retrainings
-  reuse the cache of the first run (`.rasa/cache` of that copy). Times are wall-clock times of
-  the whole command (including Python and TensorFlow start-up).
+  text in the domain (`domain/responses/`), then after changing one FAQ answer in `data/faq/`
+  — the two retrainings reuse the cache of the first run (`.rasa/cache` of that copy). Times
+  are wall-clock times of the whole command (including Python and TensorFlow start-up).
 - **Memory** is VmRSS (from `/proc/<pid>/status`, the process and its children) of the Rasa
   server and of the action server after all the messages.
 
@@ -249,7 +249,7 @@ def render_section(r: BenchResult) -> str:
         L += [
             f"| training from scratch (`rasa train --force`) | {fmt_duration(t.scratch_s)} | ≤ 5 min: "
             f"{verdict(t.scratch_s is not None and t.scratch_s <= TARGET_TRAIN_S)} |",
-            f"| retraining after one response text changed in `domain.yml` (`{t.domain_response}`) | "
+            f"| retraining after one response text changed in the domain (`{t.domain_response}`) | "
             f"{fmt_duration(t.domain_edit_s)} | ≤ 60 s: "
             f"{verdict(t.domain_edit_s is not None and t.domain_edit_s <= TARGET_RETRAIN_S)} |",
             f"| retraining after one FAQ answer changed in `data/faq/` (`{t.faq_response}`) | "

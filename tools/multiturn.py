@@ -49,6 +49,7 @@ import aiohttp
 import yaml
 
 from ald.content import load_yaml
+from ald.dates import FULL_MONTHS
 from ald.text import fold, fold_same_length
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,21 +71,6 @@ _ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 FALLBACK_RE = re.compile(
     r"je n'ai pas (bien |tres bien |tout a fait )?compris|je ne (te |vous )?comprends "
     r"(pas|toujours pas)|je ne suis pas sur d'avoir compris"
-)
-
-_MONTHS_FR = (
-    "janvier",
-    "fevrier",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "aout",
-    "septembre",
-    "octobre",
-    "novembre",
-    "decembre",
 )
 
 
@@ -115,7 +101,7 @@ def date_pattern(d: date) -> str:
     "lundi 2 novembre", "1er mars", "02/11/2026", "2/11", "2026-11-02". A year, when written,
     must be the right one."""
     day = r"(?:1er|0?1)" if d.day == 1 else (f"0?{d.day}" if d.day < 10 else str(d.day))
-    month = _MONTHS_FR[d.month - 1]
+    month = FULL_MONTHS[d.month - 1]
     mm = f"0?{d.month}" if d.month < 10 else str(d.month)
     year, yy = str(d.year), str(d.year)[2:]
     words = rf"(?<!\d){day} {month}(?: {year}\b|(?! ?\d))"

@@ -15,9 +15,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 from ald import settings
 
@@ -217,3 +219,23 @@ class Stack:
     def stop(self) -> None:
         for p in reversed(self.procs):
             p.stop()
+
+
+@contextmanager
+def rest_stack(logdir: Path, action_env: Optional[Dict[str, str]] = None) -> Iterator[int]:
+    """An action server (with `action_env`) and one Rasa server; yields the Rasa port."""
+    stack = Stack(logdir)
+    try:
+        actions, action_port = start_action_server(logdir, env=action_env)
+        stack.procs.append(actions)
+        rasa, port = start_rasa_server(logdir, action_port)
+        stack.procs.append(rasa)
+        yield port
+    finally:
+        stack.stop()
+
+
+def conversation(port: int, *messages: str) -> List[str]:
+    """Send the messages one after the other in a new conversation; the replies' texts."""
+    sender = f"test-{uuid.uuid4()}"
+    return [texts(rest_send(port, sender, m)) for m in messages]

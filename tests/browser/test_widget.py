@@ -1,6 +1,6 @@
 """The patient page and its chat widget in a real headless Chromium, against a real stack.
 
-Content-dependent assertions (they follow what the bot answers, written by the lead):
+Content-dependent assertions (they follow what the bot answers):
 - the welcome (`utter_greet`, sent by the widget's initPayload "/greet") has topic buttons;
 - the answer to "Où envoyer mon protocole de soins ?" mentions the médecin conseil or the
   service médical."""

@@ -7,12 +7,14 @@ buttons whose payloads are understood."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 import yaml
+
+from ald.dates import FULL_MONTHS
+from ald.text import words
 
 ROOT = Path(__file__).resolve().parents[2]
 FAQ_DIR = ROOT / "data" / "faq"
@@ -79,9 +81,7 @@ MAX_TEXT = 650  # "at most ~600 characters", measured with the figures filled in
 
 
 def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return words(text).replace("'", " ")
 
 
 def _examples(block: str) -> List[str]:
@@ -139,21 +139,7 @@ def test_no_example_shared_between_faq_sub_intents() -> None:
 
 
 def test_no_dated_examples() -> None:
-    months = (
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-    )
-    day = re.compile(r"\b\d{1,2}(er)? (" + "|".join(months) + r")\b|\b\d{1,2}/\d{1,2}\b")
+    day = re.compile(r"\b\d{1,2}(er)? (" + "|".join(FULL_MONTHS) + r")\b|\b\d{1,2}/\d{1,2}\b")
     dated = [e for examples in TRAIN.values() for e in examples if day.search(_norm(e))]
     assert not dated
 

@@ -6,33 +6,18 @@ issue's table is here, in its own words."""
 from __future__ import annotations
 
 import re
-import uuid
-from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator
 
 import pytest
 
 from tests.integration.conftest import TODAY
-from tools.stack import Stack, rest_send, start_action_server, start_rasa_server, texts
+from tools.stack import conversation, rest_stack
 
 
 @pytest.fixture(scope="module")
 def rasa_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    logdir: Path = tmp_path_factory.mktemp("rest-memory")
-    stack = Stack(logdir)
-    try:
-        actions, action_port = start_action_server(logdir, env={"ALD_TODAY": TODAY})
-        stack.procs.append(actions)
-        rasa, port = start_rasa_server(logdir, action_port)
-        stack.procs.append(rasa)
+    with rest_stack(tmp_path_factory.mktemp("rest-memory"), {"ALD_TODAY": TODAY}) as port:
         yield port
-    finally:
-        stack.stop()
-
-
-def conversation(port: int, *messages: str) -> List[str]:
-    sender = f"test-{uuid.uuid4()}"
-    return [texts(rest_send(port, sender, m)) for m in messages]
 
 
 def number(n: int) -> re.Pattern[str]:

@@ -13,33 +13,18 @@ messages; how well the NLU classifies is measured by `make evaluate`, not here."
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator
 
 import pytest
 
 from tests.integration.conftest import TODAY
-from tools.stack import Stack, rest_send, start_action_server, start_rasa_server, texts
+from tools.stack import conversation, rest_send, rest_stack, texts
 
 
 @pytest.fixture(scope="module")
 def rasa_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    logdir: Path = tmp_path_factory.mktemp("rest-personal")
-    stack = Stack(logdir)
-    try:
-        actions, action_port = start_action_server(logdir, env={"ALD_TODAY": TODAY})
-        stack.procs.append(actions)
-        rasa, port = start_rasa_server(logdir, action_port)
-        stack.procs.append(rasa)
+    with rest_stack(tmp_path_factory.mktemp("rest-personal"), {"ALD_TODAY": TODAY}) as port:
         yield port
-    finally:
-        stack.stop()
-
-
-def conversation(port: int, *messages: str) -> List[str]:
-    """Send the messages one after the other in a new conversation; the replies' texts."""
-    sender = f"test-{uuid.uuid4()}"
-    return [texts(rest_send(port, sender, m)) for m in messages]
 
 
 def test_decision_delay_in_one_message(rasa_port: int) -> None:
