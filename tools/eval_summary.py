@@ -314,6 +314,33 @@ class RunInfo:
     under_load: str
 
 
+def multiturn_section(folder: Path) -> List[str]:
+    """The scripted conversations of tests/conversations, scored over the REST channel: the
+    share of conversations whose every checked turn got a right reply, per set. Only the
+    scores are written here: the held-out set's sentences stay out of sight of whoever tunes
+    the assistant."""
+    L = ["## Multi-turn conversations (`tests/conversations/`)", ""]
+    report = _read_json(folder / "report.json")
+    if report is None:
+        return L + ["No report: the step did not run or failed (see `results/multiturn.log`).", ""]
+    L += [
+        "Scripted conversations of 2 to 5 turns (the situation told first, corrections, answers in",
+        "the user's own words, cancel, digressions, bad dates, disease names as people write them),",
+        f"sent over the REST channel with today pinned to {report.get('today')}. A conversation is",
+        "right when every checked reply is. `heldout` is never tuned on.",
+        "",
+        "| set | conversations right | turns right |",
+        "|---|---|---|",
+    ]
+    for name, sc in (report.get("scores") or {}).items():
+        right, total = sc["conversations_right"], sc["conversations"]
+        convs, turns = f"{right} / {total}", f"{sc['turns_right']} / {sc['turns']}"
+        share = f" ({_pct(right / total)})" if total else ""
+        L.append(f"| {name} | {convs}{share} | {turns} |")
+    L.append("")
+    return L
+
+
 def render(
     info: RunInfo,
     results: Path,
@@ -348,6 +375,8 @@ def render(
         "| `results/user-view/` |",
         f"| conversation tests | `rasa test core --model {model} --stories tests/stories` "
         "| `results/stories/` |",
+        "| multi-turn conversations | `python -m tools.multiturn --set all --serve results/multiturn/logs` "
+        "(REST, today pinned) | `results/multiturn/report.json` |",
         "| data checks | `rasa data validate --max-history 5` and `pytest tests/content/test_content.py` "
         "| `results/validate.log`, `results/content.xml` |",
         "",
@@ -391,6 +420,8 @@ def render(
             L.append("")
         for alt, path in img_rel.get("stories", {}).items():
             L += [f"![{alt}]({path})", ""]
+
+    L += multiturn_section(results / "multiturn")
 
     L += ["## Data checks", "", "### Examples per intent", ""]
     if example_counts:

@@ -5,6 +5,8 @@ Steps (each one's log in results/<step>.log, its reports in results/<step>/):
   user-view tools/user_view.py: what a user would get, fallback included, on tests/nlu
   nlu-cv    rasa test nlu --cross-validation --folds 5 on data/ (config: results/config-cv.yml)
   stories   rasa test core on the conversation tests tests/stories
+  multiturn tools/multiturn.py: the scripted conversations of tests/conversations (dev and
+            held-out) over the REST channel of servers it starts, today pinned
   validate  rasa data validate
   content   pytest tests/content/test_content.py (the project's content checks)
 Then copies the key pictures to docs/img/evaluation/ and rewrites docs/evaluation.md.
@@ -36,8 +38,8 @@ RESULTS = settings.path("RESULTS_DIR")
 IMG = ROOT / "docs" / "img" / "evaluation"
 DOC = ROOT / "docs" / "evaluation.md"
 FOLDS = 5
-STEPS = ("nlu-test", "user-view", "nlu-cv", "stories", "validate", "content")
-NEED_MODEL = {"nlu-test", "user-view", "stories"}  # evaluate the trained model
+STEPS = ("nlu-test", "user-view", "nlu-cv", "stories", "multiturn", "validate", "content")
+NEED_MODEL = {"nlu-test", "user-view", "stories", "multiturn"}  # evaluate the trained model
 OWN_FOLDER = NEED_MODEL | {"nlu-cv"}  # write results/<step>/
 
 # results/<folder>/<Rasa's file> -> (docs/img/evaluation/<name>, caption)
@@ -204,6 +206,17 @@ def main() -> int:
             "tests/stories",
             "--out",
             f"{res}/stories",
+        ],
+        "multiturn": [
+            py,
+            "-m",
+            "tools.multiturn",
+            "--set",
+            "all",
+            "--serve",
+            f"{res}/multiturn/logs",
+            "--json",
+            f"{res}/multiturn/report.json",
         ],
         "validate": [
             rasa,

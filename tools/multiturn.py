@@ -506,6 +506,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4, help="conversations at a time")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed for one reply")
     parser.add_argument("--strict", action="store_true", help="exit with 1 if any turn fails")
+    parser.add_argument(
+        "--serve",
+        type=Path,
+        metavar="LOGDIR",
+        help="start an action server (today pinned to the sets' date) and a Rasa server with the "
+        "trained model, logs in LOGDIR, and talk to them instead of --url",
+    )
     args = parser.parse_args(argv)
     try:
         sets = load_sets(("dev", "heldout") if args.which == "all" else (args.which,))
@@ -513,9 +520,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     todays = sorted({s.today.isoformat() for s in sets})
-    # The servers' clock is not visible over REST: say which date the checks assume.
-    print(f"The checks assume today = {', '.join(todays)}: run the action server with ALD_TODAY={todays[0]}.")
-    report = run(args.url, _conversations(sets), args.concurrency, args.timeout)
+    if args.serve:
+        from tools.stack import rest_stack
+
+        args.serve.mkdir(parents=True, exist_ok=True)
+        with rest_stack(args.serve, {"ALD_TODAY": todays[0]}) as port:
+            report = run(f"http://127.0.0.1:{port}", _conversations(sets), args.concurrency, args.timeout)
+    else:
+        # The servers' clock is not visible over REST: say which date the checks assume.
+        print(f"The checks assume today = {', '.join(todays)}: run the action server with ALD_TODAY={todays[0]}.")
+        report = run(args.url, _conversations(sets), args.concurrency, args.timeout)
     print(report.format())
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

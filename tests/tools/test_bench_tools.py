@@ -484,3 +484,22 @@ def test_user_view_section_lists_the_wrong_answers(tmp_path: Path):
     assert "« b »: expected `faq/x`, got `faq/y`" in page
     assert "« f »: expected `greet`, got `faq/x`" in page  # the FAQ answer it gave
     assert "« c »" not in page
+
+
+def test_multiturn_section_writes_the_scores_only(tmp_path: Path) -> None:
+    folder = tmp_path / "multiturn"
+    folder.mkdir()
+    report = {
+        "today": "2026-12-02",
+        "scores": {
+            "dev": {"conversations_right": 60, "conversations": 69, "turns_right": 140, "turns": 155},
+            "heldout": {"conversations_right": 30, "conversations": 43, "turns_right": 80, "turns": 98},
+        },
+        "conversations": [{"id": "x", "turns": [{"text": "une phrase secrète du held-out"}]}],
+    }
+    (folder / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    text = "\n".join(es.multiturn_section(folder))
+    assert "| dev | 60 / 69 (87.0 %) | 140 / 155 |" in text
+    assert "| heldout | 30 / 43 (69.8 %) | 80 / 98 |" in text
+    assert "secrète" not in text
+    assert "No report" in "\n".join(es.multiturn_section(tmp_path / "none"))
