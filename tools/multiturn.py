@@ -528,7 +528,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             report = run(f"http://127.0.0.1:{port}", _conversations(sets), args.concurrency, args.timeout)
     else:
         # The servers' clock is not visible over REST: say which date the checks assume.
-        print(f"The checks assume today = {', '.join(todays)}: run the action server with ALD_TODAY={todays[0]}.")
+        assumed = ", ".join(todays)
+        print(f"The checks assume today = {assumed}: run the action server with ALD_TODAY={todays[0]}.")
         report = run(args.url, _conversations(sets), args.concurrency, args.timeout)
     print(report.format())
     if args.json:
