@@ -3,16 +3,19 @@ person, fallback with the closest topics, and the end of a form left unanswered.
 
 from __future__ import annotations
 
-from typing import Dict, List
+import re
+from typing import Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import MISSES
+from actions.answering import ANSWERS
+from actions.base import LAST_TOPIC, MISSES
 from ald import clock, figures, helpline
 from ald.content import load_content
+from ald.text import fold
 
 
 class ActionSessionStart(Action):
@@ -70,6 +73,31 @@ def closest_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
     return buttons
 
 
+#: A short question that only makes sense after the previous answer ("je dois faire quoi et
+#: avant quand ?", "et donc c'est quand ?").
+FOLLOW_UP = re.compile(
+    r"\b(quand|quelle date|avant quand|jusqu'?a quand|quoi faire|faire quoi|comment|"
+    r"combien|et donc|et alors|c'est a dire|ca veut dire)\b"
+)
+
+
+def follow_up_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+    """Not understood, but a short follow-up right after a personal answer: that answer again,
+    said as such (a question about something else gets the usual fallback)."""
+    topic = tracker.get_slot(LAST_TOPIC)
+    text = fold(str((tracker.latest_message or {}).get("text") or ""))
+    action = ANSWERS.get(str(topic))
+    if (
+        action is None
+        or len(text.split()) > 12
+        or not FOLLOW_UP.search(text)
+        or not action.can_answer(tracker)
+    ):
+        return None
+    dispatcher.utter_message(response="utter_follow_up")
+    return action.answer(dispatcher, tracker)
+
+
 class ActionFallback(Action):
     """Low confidence: say so, propose the closest topics; after two misses in a row, a person."""
 
@@ -86,6 +114,9 @@ class ActionFallback(Action):
                     misses += 1
                 else:
                     break
+        followup = follow_up_answer(tracker, dispatcher)
+        if followup is not None:
+            return followup
         if misses >= 2:
             dispatcher.utter_message(response="utter_fallback_helpline")
             return []

@@ -83,3 +83,25 @@ async def test_a_form_left_unanswered_keeps_the_memory_and_resets_its_misses(run
     events = (await run(ActionFormEnded(), t)).events
     assert events == [{"event": "slot", "timestamp": None, "name": "form_misses", "value": None}]
     assert (await run(ActionFormEnded(), tracker({"sent_date": "2026-01-10"}))).events == []
+
+
+async def test_a_short_follow_up_after_an_answer_gets_that_answer_again(run, tracker, today):
+    today("2026-12-02")
+    t = tracker(
+        {"last_topic": "renewal_form", "valid_until": "2027-06-30"},
+        text="je dois faire quoi et avant quand ?",
+        intent="nlu_fallback",
+    )
+    ran = await run(ActionFallback(), t)
+    assert [m["response"] for m in ran.messages] == ["utter_follow_up", "utter_renewal_ok"]
+    assert ran.messages[1]["ask_by"] == "30 mars 2027"
+
+
+async def test_another_question_after_an_answer_gets_the_usual_fallback(run, tracker):
+    t = tracker(
+        {"last_topic": "renewal_form", "valid_until": "2027-06-30"},
+        text="je cherche une assurance pour ma voiture",
+        intent="nlu_fallback",
+    )
+    ran = await run(ActionFallback(), t)
+    assert ran.message["response"] == "utter_fallback_generic"
