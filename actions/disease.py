@@ -69,7 +69,14 @@ def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher, remembere
         return []
     severe = severe_forms_entry(match)
     if match.status == "removed":
-        dispatcher.utter_message(response="utter_disease_removed")
+        removed = ald_list.removed_entry(match.key)
+        dispatcher.utter_message(
+            response="utter_disease_removed",
+            ald_name=removed.label,
+            ald_number=str(removed.number),
+            removed_in=str(removed.removed_in),
+            legal_ref=removed.legal_ref,
+        )
     elif severe is not None and severe.entry is not None:
         dispatcher.utter_message(
             response="utter_disease_severe_forms",

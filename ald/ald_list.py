@@ -168,6 +168,12 @@ _BY_NUMBER: Dict[int, AldEntry] = {e.number: e for e in ALD30}
 _VARIANTS: Dict[str, Tuple[AldEntry, AldVariant]] = {v.key: (e, v) for e in ALD30 for v in e.variants}
 _REMOVED: Dict[str, RemovedEntry] = {str(r.number): r for r in REMOVED}
 
+
+def removed_entry(key: str) -> RemovedEntry:
+    """The affection removed from the list under `key` ("12"); KeyError otherwise."""
+    return _REMOVED[str(key)]
+
+
 #: Common diseases NOT on the list: code → (French label, hint code or "").
 NOT_ON_LIST: Dict[str, Tuple[str, str]] = {
     _field(d, "code", str, "not_on_list"): (_field(d, "label", str, "not_on_list"), str(d.get("hint") or ""))

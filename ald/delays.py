@@ -87,7 +87,6 @@ class Renewal:
     - `status`: "expired" (valid_until < today), "late" (ask_by < today ≤ valid_until: ask
       now), "soon" (today ≤ ask_by ≤ today + 30 days), "ok" (more than 30 days left);
     - `days_left`: days from today to ask_by (negative when late or expired);
-    - `days_to_end`: days from today to valid_until (negative when expired);
     - `notes`: "not_automatic" (renewal is asked by the médecin traitant, not automatic),
       "ameli_notifies" (ameli notifies about three months before).
 
@@ -97,7 +96,6 @@ class Renewal:
     ask_by: date
     status: RenewalStatus
     days_left: int
-    days_to_end: int
     notes: Tuple[str, ...] = ("not_automatic", "ameli_notifies")
 
 
@@ -119,7 +117,6 @@ def renewal(valid_until: date, today: date) -> Renewal:
         ask_by=ask_by,
         status=status,
         days_left=days_left,
-        days_to_end=(valid_until - today).days,
     )
 
 
