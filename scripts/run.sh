@@ -38,8 +38,9 @@ fi
 
 api=()
 # The HTTP API is only ever enabled with a secret: JWT (sent in the Authorization header).
+# (--jwt-secret=VALUE: a secret may start with "-", which would otherwise read as an option)
 if [ -n "${RASA_JWT_SECRET:-}" ]; then
-  api=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256)
+  api=(--enable-api "--jwt-secret=$RASA_JWT_SECRET" --jwt-method HS256)
 fi
 "$RASA_BIN" run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
   --interface "$RASA_HOST" --port "$RASA_PORT" --cors "$WEB_ORIGIN" "${api[@]}" &
