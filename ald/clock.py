@@ -3,10 +3,11 @@ ALD_NOW (ISO) for demos and tests."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from typing import Optional
 from zoneinfo import ZoneInfo
+
+from ald import settings
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -22,11 +23,11 @@ def today_paris(now: Optional[datetime] = None) -> date:
 
 def today() -> date:
     """Today in Europe/Paris; ALD_TODAY=YYYY-MM-DD pins it."""
-    pinned = os.environ.get("ALD_TODAY")
+    pinned = settings.from_environment("ALD_TODAY")
     return date.fromisoformat(pinned) if pinned else today_paris()
 
 
 def now() -> datetime:
     """Now in Europe/Paris; ALD_NOW=ISO datetime pins it."""
-    pinned = os.environ.get("ALD_NOW")
+    pinned = settings.from_environment("ALD_NOW")
     return datetime.fromisoformat(pinned) if pinned else datetime.now(PARIS)

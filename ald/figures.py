@@ -6,14 +6,13 @@ The file is read once (cached); ALD_FIGURES=/path/to/figures.yml points to anoth
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from ald import content
+from ald import content, settings
 from ald.content import content_file, load_yaml
 
 DEFAULT_PATH = content_file("figures.yml")
@@ -43,7 +42,7 @@ class HelplineHours:
 
 
 def _path() -> Path:
-    return Path(os.environ.get("ALD_FIGURES") or DEFAULT_PATH)
+    return Path(settings.from_environment("ALD_FIGURES") or DEFAULT_PATH)
 
 
 def _date(value: Any) -> Optional[date]:

@@ -113,6 +113,10 @@ SETTINGS: List[Setting] = [
     # Tooling.
     Setting("CHROMIUM", "/usr/bin/chromium", "the browser of the browser tests"),
     Setting("CV_EPOCHS", "", "epochs of the cross-validation in make evaluate (empty: config's)"),
+    # Pins for demos and tests (empty: the real clock, the real figures).
+    Setting("ALD_TODAY", "", "today's date, YYYY-MM-DD (empty: the Europe/Paris date)", exported=False),
+    Setting("ALD_NOW", "", "the current time, ISO (empty: the clock)", exported=False),
+    Setting("ALD_FIGURES", "", "another figures file (empty: content/figures.yml)", exported=False),
 ]
 
 #: Secrets: read from the environment only, never defaulted, never printed.
