@@ -2,8 +2,9 @@
 positives of Rasa 3.6's validator that this project cannot avoid:
 
 - "The utterance 'utter_x' is not used in any story or rule." for responses that a form asks
-  (utter_ask_<slot>) or that a custom action sends (actions/, and the `response` prefixes of
-  dialogue/forms.yml): the validator does not look inside forms or custom actions.
+  (utter_ask_<slot>) or that a custom action sends (actions/, the `response` prefixes of
+  dialogue/forms.yml, and utter_faq, whose answers action_faq sends): the validator does not
+  look inside forms or custom actions.
   tests/content/test_content.py checks instead that every response is reachable and every
   response an action sends exists.
 - "duplicated intents ... across multiple domain files: faq": the retrieval intent is listed in
@@ -35,6 +36,8 @@ def sent_by_actions_or_forms() -> Set[str]:
     responses = {name for part in parts for name in part.get("responses") or {}}
     source = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "actions").rglob("*.py")))
     names = set(re.findall(r'"(utter_[a-z0-9_]+)"', source))
+    # A retrieval intent's answers sent by an action (action_faq: f"utter_faq/{topic}").
+    names |= set(re.findall(r'f"(utter_[a-z0-9_]+)/\{', source))
     prefixes = set(re.findall(r'f"(utter_[a-z0-9_]+)_\{', source))
     forms = yaml.safe_load((ROOT / "dialogue" / "forms.yml").read_text(encoding="utf-8")) or {}
     prefixes |= {f["response"] for f in (forms.get("forms") or {}).values() if f.get("response")}
