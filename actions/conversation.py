@@ -13,6 +13,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.answering import ANSWERS
 from actions.base import LAST_TOPIC, MISSES
+from actions.disease import answer_disease
+from actions.followup import answer_from_context
 from ald import clock, figures, helpline
 from ald.content import load_content
 from ald.text import fold
@@ -81,11 +83,19 @@ FOLLOW_UP = re.compile(
 )
 
 
+#: A short question about the disease just talked about ("elle y a droit ?", "c'est une ALD ?").
+DISEASE_FOLLOW_UP = re.compile(r"\b(ald|100 ?%?|droit|pris en charge|prise en charge|liste|reconnue?)\b")
+
+
 def follow_up_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
     """Not understood, but a short follow-up right after a personal answer: that answer again,
     said as such (a question about something else gets the usual fallback)."""
     topic = tracker.get_slot(LAST_TOPIC)
     text = fold(str((tracker.latest_message or {}).get("text") or ""))
+    disease_known = tracker.get_slot("ald_key") or tracker.get_slot("disease_name")
+    short = len(text.split()) <= 12
+    if topic == "disease" and disease_known and short and DISEASE_FOLLOW_UP.search(text):
+        return answer_disease(tracker, dispatcher, remembered=True)
     action = ANSWERS.get(str(topic))
     if (
         action is None
@@ -114,6 +124,11 @@ class ActionFallback(Action):
                     misses += 1
                 else:
                     break
+        # Not understood, yet what the message tells (a disease, a dated event, a care in a known
+        # situation) may be enough to answer; or it follows up the previous answer.
+        told = answer_from_context(tracker, dispatcher)
+        if told is not None:
+            return told
         followup = follow_up_answer(tracker, dispatcher)
         if followup is not None:
             return followup

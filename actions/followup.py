@@ -6,7 +6,8 @@ The memory (actions/memory.py) has already kept what the message says. Then, in 
    exonérante", "et si ce n'était pas dans le protocole ?") → that answer again, recomputed;
 2. it gives a date with its role ("mon 100 % s'arrête le 30 juin 2027") → the answer that date
    allows;
-3. it names a disease ("mon père a la maladie de Parkinson") → what the list says of it;
+3. it names a care whose coverage is then known → the coverage; a disease ("mon père a la
+   maladie de Parkinson") → what the list says of it;
 4. it states another part of the situation (an ALD situation, a sick leave) → what it means,
    and the natural next questions as buttons;
 5. nothing of the above → the neutral answer of the intent (as before)."""
@@ -45,6 +46,35 @@ def answer_for(topic: str, tracker: Tracker, dispatcher: CollectingDispatcher) -
     return [*action.answer(dispatcher, tracker), SlotSet(LAST_TOPIC, topic)]
 
 
+def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+    """Steps 1 to 4 of the module docstring; None when the message told nothing new. Also used
+    for a message the NLU did not understand: what it tells still counts (actions/conversation.py)."""
+    changed = {k for k, v in slots_set_now(tracker).items() if v is not None}
+    last = tracker.get_slot(LAST_TOPIC)
+    if last in FORMS and changed & set(FORMS[last].slots):
+        events = answer_for(last, tracker, dispatcher)
+        if events is not None:
+            return events
+    for slot, topic in DATE_TOPICS.items():
+        if slot in changed:
+            events = answer_for(topic, tracker, dispatcher)
+            if events is not None:
+                return events
+    if "care_kind" in changed:
+        events = answer_for("coverage_form", tracker, dispatcher)
+        if events is not None:
+            return events
+    if changed & {"ald_key", "disease_name"}:
+        return answer_disease(tracker, dispatcher, remembered=False)
+    if "ald_status" in changed:
+        dispatcher.utter_message(response=f"utter_status_noted_{tracker.get_slot('ald_status')}")
+        return []
+    if "sick_leave" in changed:
+        dispatcher.utter_message(response="utter_sick_leave_noted")
+        return []
+    return None
+
+
 class ActionContext(Action):
     """See the module docstring."""
 
@@ -54,25 +84,9 @@ class ActionContext(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        changed = {k for k, v in slots_set_now(tracker).items() if v is not None}
-        last = tracker.get_slot(LAST_TOPIC)
-        if last in FORMS and changed & set(FORMS[last].slots):
-            events = answer_for(last, tracker, dispatcher)
-            if events is not None:
-                return events
-        for slot, topic in DATE_TOPICS.items():
-            if slot in changed:
-                events = answer_for(topic, tracker, dispatcher)
-                if events is not None:
-                    return events
-        if changed & {"ald_key", "disease_name"}:
-            return answer_disease(tracker, dispatcher, remembered=False)
-        if "ald_status" in changed:
-            dispatcher.utter_message(response=f"utter_status_noted_{tracker.get_slot('ald_status')}")
-            return []
-        if "sick_leave" in changed:
-            dispatcher.utter_message(response="utter_sick_leave_noted")
-            return []
+        events = answer_from_context(tracker, dispatcher)
+        if events is not None:
+            return events
         intent = str((tracker.latest_message.get("intent") or {}).get("name") or "inform")
         dispatcher.utter_message(response=NEUTRAL.get(intent, "utter_inform_without_context"))
         return []

@@ -38,7 +38,7 @@ DISEASE_INTENTS = {
     "deny",
 }
 #: Intents after which a care named in the text is kept (the coverage questions).
-CARE_INTENTS = {"ask_coverage", "inform", "deny"}
+CARE_INTENTS = {"ask_coverage", "inform", "deny", "faq"}
 #: Slots a correction or a new value may change after an answer, per answered form.
 LAST_TOPIC_SLOT = "last_topic"
 
@@ -73,6 +73,11 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
     if not text.strip() or text.startswith("/"):
         return {}
     intent = str((message.get("intent") or {}).get("name") or "")
+    ranking = message.get("intent_ranking") or []
+    if intent == "nlu_fallback" and len(ranking) > 1:
+        # Not understood well enough to answer, but what it says is read as the intent the
+        # classifier leaned to.
+        intent = str(ranking[1].get("name") or "")
     active = (tracker.active_loop or {}).get("name")
     asked = tracker.get_slot("requested_slot") if active else None
     today = clock.today()

@@ -105,3 +105,21 @@ async def test_another_question_after_an_answer_gets_the_usual_fallback(run, tra
     )
     ran = await run(ActionFallback(), t)
     assert ran.message["response"] == "utter_fallback_generic"
+
+
+async def test_a_message_not_understood_still_counts_for_what_it_tells(run, tracker):
+    events = [{"event": "user", "text": "x"}, {"event": "slot", "name": "ald_key", "value": "21"}]
+    t = tracker(
+        {"ald_key": "21"},
+        text="Ma femme vient d'apprendre qu'elle a un lupus.",
+        intent="nlu_fallback",
+        events=events,
+    )
+    ran = await run(ActionFallback(), t)
+    assert ran.message["response"] == "utter_disease_on_list" and ran.message["ald_number"] == "21"
+
+
+async def test_a_short_question_about_the_disease_just_said(run, tracker):
+    t = tracker({"ald_key": "16", "last_topic": "disease"}, text="elle y a droit ?", intent="nlu_fallback")
+    ran = await run(ActionFallback(), t)
+    assert ran.message["ald_number"] == "16" and "dont vous m'avez parlé" in ran.message["intro"]

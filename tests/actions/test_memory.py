@@ -115,3 +115,15 @@ def test_nothing_new_nothing_set(tracker: Make) -> None:
 @pytest.mark.parametrize("text", ["", "azertyuiop", "<b>x</b>", "🙂", "/ask_coverage", "x" * 5000])
 def test_noise_sets_nothing(tracker: Make, text: str) -> None:
     assert remembered(tracker(text=text, intent="nlu_fallback")) == {}
+
+
+def test_a_message_not_understood_is_read_as_the_intent_it_leaned_to(tracker: Make) -> None:
+    text = "je suis en ald exoneree, ma seance chez l'endocrino prevue au protocole, remboursee a combien ?"
+    t = tracker(
+        text=text,
+        intent="nlu_fallback",
+        entities=[ent("care_kind", "endocrino")],
+        parse_extra={"intent_ranking": [{"name": "nlu_fallback"}, {"name": "faq"}]},
+    )
+    found = remembered(t)
+    assert found["care_kind"] == "consultation_specialiste" and found["in_protocol"] is True
