@@ -144,7 +144,12 @@ class FormValidator(FormValidationAction, ABC):
         """A date slot read as `slot` says: {name: ISO date}, or {name: None} and the error."""
         when, error, kwargs = resolve_date(value, slot.prefer, slot.must_be)
         if when is None:
-            return self.reject(dispatcher, tracker, slot.name, error or "utter_date_unparsed", **kwargs)
+            # A date read but impossible or on the wrong side of today was understood: its own
+            # answer, not a miss. Only text that holds no date counts towards giving up.
+            counted = error in (None, "utter_date_unparsed")
+            return self.reject(
+                dispatcher, tracker, slot.name, error or "utter_date_unparsed", counted, **kwargs
+            )
         return self.accept(slot.name, when.isoformat())
 
     def yes_no_slot(
@@ -162,14 +167,22 @@ class FormValidator(FormValidationAction, ABC):
         return {slot: value}
 
     def reject(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, response: str, **kwargs: Any
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slot: str,
+        response: str,
+        counted: bool = True,
+        **kwargs: Any,
     ) -> Dict[str, Any]:
         """The answer cannot fill `slot`. Said kindly, in this order:
         - the message told something else the memory kept (a disease, a situation): noted,
           and the form asks its question again — not counted as a miss;
         - the user does not know ("je sais pas"): where to find the answer (utter_unsure_<slot>);
         - otherwise `response` (why the answer was not taken).
-        The second unusable answer in a row ends the form: the topics and the helpline."""
+        The second unusable answer ends the form: the topics and the helpline. `counted`: False
+        for an answer that was understood but cannot be used (an impossible date): said, never
+        counted."""
         told = {
             k
             for k, v in slots_set_now(tracker).items()
@@ -185,6 +198,9 @@ class FormValidator(FormValidationAction, ABC):
                 )
             else:
                 dispatcher.utter_message(response="utter_noted")
+            return {slot: None}
+        if not counted:
+            dispatcher.utter_message(response=response, **kwargs)
             return {slot: None}
         misses = int(tracker.get_slot(MISSES) or 0) + 1
         if misses >= MAX_MISSES:

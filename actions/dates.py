@@ -199,6 +199,7 @@ class ValidateRetroactiveForm(FormValidator):
                 tracker,
                 "agreement_date",
                 "utter_agreement_before_request",
+                counted=False,
                 agreement=format_date_fr(date.fromisoformat(agreement)),
                 request=format_date_fr(date.fromisoformat(request)),
             )

@@ -32,8 +32,9 @@ SQL_TYPES = {"sql", "components.tracker_store.MaskingSQLTrackerStore".lower()}
 
 
 def default_endpoints() -> str:
-    """The endpoints file of the current profile (RASA_PROFILE)."""
-    return settings.get("ENDPOINTS") or settings.PROFILES["sqlite"]
+    """The endpoints file of the current profile (RASA_PROFILE). Read from the profile itself,
+    not from an ENDPOINTS the caller's shell may have exported for another profile."""
+    return settings.PROFILES.get(settings.get("RASA_PROFILE")) or settings.PROFILES["sqlite"]
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:

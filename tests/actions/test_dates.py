@@ -246,5 +246,5 @@ async def test_agreement_before_request_is_refused(today, tracker, dispatcher, d
     today("2026-11-23")
     t = tracker({"request_date": "2026-05-01"})
     result = ValidateRetroactiveForm().validate_agreement_date("20 avril", dispatcher, t, domain)
-    assert result == {"agreement_date": None, "form_misses": 1}
+    assert result == {"agreement_date": None}
     assert dispatcher.messages[0]["response"] == "utter_agreement_before_request"
