@@ -52,6 +52,8 @@ def yes_no(tracker: Tracker, value: Any) -> Optional[bool]:
     """Reads a yes/no answer from the latest intent, or the text itself."""
     if isinstance(value, bool):
         return value
+    if answers.read_yes_no(str(value or "")) == "unsure":
+        return None  # "je sais pas" is no "no", whatever intent the classifier gave it
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "affirm":
         return True
@@ -131,6 +133,20 @@ class FormValidator(FormValidationAction, ABC):
     def name(self) -> str:
         """validate_<form>. Abstract: rasa_sdk's executor registers every subclass of Action
         that is not abstract, and this base has no action name of its own."""
+
+    async def required_slots(
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[str]:
+        """None once the form gave up (the form then ends), else `needed_slots`."""
+        if gave_up(tracker):
+            return []
+        return await self.needed_slots(domain_slots, dispatcher, tracker, domain)
+
+    async def needed_slots(
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[str]:
+        """The slots still to ask (default: the form's, from the domain)."""
+        return domain_slots
 
     def date_slot(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -54,7 +54,7 @@ class ValidateCoverageForm(FormValidator):
     def name(self) -> str:
         return "validate_coverage_form"
 
-    async def required_slots(
+    async def needed_slots(
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[str]:
         # Called before the slots are validated: the raw value may not be a known care kind.

@@ -46,7 +46,7 @@ class ValidateEligibilityForm(FormValidator):
     def name(self) -> str:
         return "validate_eligibility_form"
 
-    async def required_slots(
+    async def needed_slots(
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[str]:
         result = eligibility.triage(answers_from(tracker))

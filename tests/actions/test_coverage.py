@@ -104,3 +104,10 @@ async def test_ald_status_from_text(tracker, dispatcher, domain, value, expected
     result = ValidateCoverageForm().validate_ald_status(value, dispatcher, tracker(), domain)
     assert result["ald_status"] == expected
     assert [m["response"] for m in dispatcher.messages] == ([] if expected else ["utter_ald_status_unknown"])
+
+
+async def test_a_doubt_is_never_taken_for_a_no(tracker, dispatcher, domain):
+    t = tracker(text="je sais pas", intent="deny")
+    result = ValidateCoverageForm().validate_in_protocol("je sais pas", dispatcher, t, domain)
+    assert result["in_protocol"] is None
+    assert dispatcher.messages[0]["response"] == "utter_unsure_in_protocol"

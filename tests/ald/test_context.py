@@ -68,6 +68,8 @@ def test_an_impossible_date_is_reported_not_lost() -> None:
         ("je suis pas en ald", "aucune"),
         ("je n'ai pas d'ald", "aucune"),
         ("c'est quoi une ald ?", None),
+        ("ma kiné est-elle remboursée à 100 % ?", None),  # a question, not a situation
+        ("c'est pris en charge à 100 % ?", None),
         ("oui", None),
         ("non", None),
         ("le protocole de soins", None),
