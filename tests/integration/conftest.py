@@ -43,6 +43,19 @@ def pg_settings() -> Dict[str, str]:
     return {name: settings.get(name) for name in ("DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD")}
 
 
+def pg_store_kwargs(db: str) -> Dict[str, Any]:
+    """The keyword arguments of Rasa's SQL tracker store for the test database `db`."""
+    s = pg_settings()
+    return {
+        "dialect": "postgresql",
+        "host": s["DB_HOST"],
+        "port": s["DB_PORT"],
+        "db": db,
+        "username": s["DB_USER"],
+        "password": s["DB_PASSWORD"],
+    }
+
+
 def pg_connect(dbname: str = "postgres") -> Any:
     import psycopg2
 

@@ -14,7 +14,7 @@ from typing import Dict, List, Set
 
 import pytest
 
-from tests.integration.conftest import ROOT, pg_events, pg_settings, sqlite_events
+from tests.integration.conftest import ROOT, pg_events, pg_settings, pg_store_kwargs, sqlite_events
 
 NOW = "2026-11-23T12:00:00+00:00"
 
@@ -134,14 +134,7 @@ def test_purge_sqlite_overwrites_deleted_rows(tmp_path: Path) -> None:
 
 def test_purge_postgresql(pg_database: str) -> None:
     s = pg_settings()
-    save_conversations(
-        dialect="postgresql",
-        host=s["DB_HOST"],
-        port=s["DB_PORT"],
-        db=pg_database,
-        username=s["DB_USER"],
-        password=s["DB_PASSWORD"],
-    )
+    save_conversations(**pg_store_kwargs(pg_database))
     env = {"RASA_PROFILE": "postgres", "DB_NAME": pg_database, **s}
     check_purge(env, lambda: pg_events(pg_database))
 

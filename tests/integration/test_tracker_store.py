@@ -19,7 +19,7 @@ from tests.integration.conftest import (
     assert_no_identifier,
     pg_dump_text,
     pg_events,
-    pg_settings,
+    pg_store_kwargs,
     sqlite_events,
     sqlite_raw_bytes,
 )
@@ -103,16 +103,7 @@ def test_sqlite(tmp_path: Path) -> None:
 
 
 def test_postgresql(pg_database: str) -> None:
-    s = pg_settings()
-    store = MaskingSQLTrackerStore(
-        domain=Domain.empty(),
-        dialect="postgresql",
-        host=s["DB_HOST"],
-        port=s["DB_PORT"],
-        db=pg_database,
-        username=s["DB_USER"],
-        password=s["DB_PASSWORD"],
-    )
+    store = MaskingSQLTrackerStore(domain=Domain.empty(), **pg_store_kwargs(pg_database))
     try:
         check_store(store, lambda: pg_events(pg_database), lambda: pg_dump_text(pg_database))
     finally:
