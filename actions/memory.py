@@ -88,7 +88,8 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         if role != asked and _date_ok(role, when):
             found[role] = when.isoformat()
     last = tracker.get_slot(LAST_TOPIC_SLOT)
-    if not active and facts.loose_dates and not facts.dates and last in FORMS:
+    corrects = facts.correction or intent in ("inform", "deny")
+    if not active and corrects and facts.loose_dates and not facts.dates and last in FORMS:
         date_slots = [s for s in FORMS[last].slots.values() if s.kind == "date"]
         if len(date_slots) == 1:
             spec = date_slots[0]
@@ -116,10 +117,10 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         if status:
             found["ald_status"] = status
 
+    care = None
     if asked != "care_kind" and (
         intent in CARE_INTENTS or active == "coverage_form" or last == "coverage_form"
     ):
-        care = None
         for value in entity_values(tracker, "care_kind"):
             care = coverage.care_kind_from_text(value)
             if care:
@@ -131,9 +132,12 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
             # Another care: whether it is linked and in the protocol is asked again.
             found["linked_to_ald"] = None
             found["in_protocol"] = None
-    if facts.in_protocol is not None and asked != "in_protocol":
+    # Whether a care is linked and in the protocol only when a care is talked about: "qu'est-ce
+    # qui est prévu dans le protocole ?" says nothing of the user's care.
+    about_care = bool(care) or intent in ("ask_coverage", "inform", "deny") or "coverage_form" in (active, last)
+    if about_care and facts.in_protocol is not None and asked != "in_protocol":
         found["in_protocol"] = facts.in_protocol
-    if facts.linked_to_ald is not None and asked != "linked_to_ald":
+    if about_care and facts.linked_to_ald is not None and asked != "linked_to_ald":
         found["linked_to_ald"] = facts.linked_to_ald
 
     if asked != "elig_long_term" and (

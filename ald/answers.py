@@ -58,8 +58,12 @@ def read_yes_no(text: str) -> Optional[Reading]:
     folded = words(text)
     if not folded:
         return None
-    if _UNSURE_RE.search(folded) and not _STARTS_YES.match(folded) and not _STARTS_NO.match(folded):
-        return "unsure"
+    if _UNSURE_RE.search(folded):
+        # "non je sais pas" is a doubt, not a no; "oui bien sûr, je ne sais pas quand" is a yes
+        # followed by something else (the doubt must come right after the first word).
+        head = re.sub(r"^(?:oui+|ouai+s?|non+|nan)\b ?", "", folded)
+        if head == folded or _UNSURE_RE.match(head):
+            return "unsure"
     if _YES_RE.match(folded):
         return "yes"
     if _NO_RE.match(folded):

@@ -229,10 +229,10 @@ def read_context(text: str, today: date) -> Facts:
     elif _IN_PROTOCOL_YES.search(folded) and _care_context(folded):
         in_protocol = True
     linked: Optional[bool] = None
-    if _LINKED_YES.search(folded):
-        linked = True
-    elif _LINKED_NO.search(folded):
+    if _LINKED_NO.search(folded):  # first: "pas lié à mon ALD" holds "lié à mon ALD"
         linked = False
+    elif _LINKED_YES.search(folded):
+        linked = True
     elif in_protocol:
         linked = True  # the protocol lists only the care of the ALD
     return Facts(

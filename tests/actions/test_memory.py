@@ -127,3 +127,17 @@ def test_a_message_not_understood_is_read_as_the_intent_it_leaned_to(tracker: Ma
     )
     found = remembered(t)
     assert found["care_kind"] == "consultation_specialiste" and found["in_protocol"] is True
+
+
+def test_a_general_question_on_the_protocol_says_nothing_of_the_users_care(tracker: Make) -> None:
+    found = remembered(tracker(text="Qu'est-ce qui est prévu dans le protocole ?", intent="faq"))
+    assert "in_protocol" not in found and "linked_to_ald" not in found
+
+
+def test_a_date_in_another_question_is_not_a_correction(tracker: Make) -> None:
+    t = tracker(
+        {"last_topic": "renewal_form", "valid_until": "2027-06-30"},
+        text="mon rendez-vous est le 15 janvier, c'est remboursé ?",
+        intent="ask_coverage",
+    )
+    assert "valid_until" not in remembered(t)

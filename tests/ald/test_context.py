@@ -89,6 +89,8 @@ def test_ald_status_in_a_sentence(text: str, status: Optional[str]) -> None:
         ("c'est pour ma maladie", None, True),
         ("c'est lié à mon ALD", None, True),
         ("ça n'a rien à voir avec mon ald", None, False),
+        ("c'est pas lié à mon ALD", None, False),
+        ("ce n'est pas lié à ma maladie", None, False),
         ("mon protocole est parti le 12 octobre", None, None),
     ],
 )
