@@ -134,7 +134,8 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
             found["in_protocol"] = None
     # Whether a care is linked and in the protocol only when a care is talked about: "qu'est-ce
     # qui est prévu dans le protocole ?" says nothing of the user's care.
-    about_care = bool(care) or intent in ("ask_coverage", "inform", "deny") or "coverage_form" in (active, last)
+    talking_care = intent in ("ask_coverage", "inform", "deny") or "coverage_form" in (active, last)
+    about_care = bool(care) or talking_care
     if about_care and facts.in_protocol is not None and asked != "in_protocol":
         found["in_protocol"] = facts.in_protocol
     if about_care and facts.linked_to_ald is not None and asked != "linked_to_ald":
