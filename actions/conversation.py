@@ -94,7 +94,8 @@ def follow_up_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> Opti
     text = fold(str((tracker.latest_message or {}).get("text") or ""))
     disease_known = tracker.get_slot("ald_key") or tracker.get_slot("disease_name")
     short = len(text.split()) <= 12
-    if topic == "disease" and disease_known and short and DISEASE_FOLLOW_UP.search(text):
+    about_it = DISEASE_FOLLOW_UP.search(text) or FOLLOW_UP.search(text)
+    if topic == "disease" and disease_known and short and about_it:
         return answer_disease(tracker, dispatcher, remembered=True)
     action = ANSWERS.get(str(topic))
     if (
@@ -117,8 +118,13 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        # Messages not understood in a row; one that still got a real answer ends the run.
         misses = 0
         for event in reversed(tracker.events):
+            if event.get("event") == "bot":
+                said = str((event.get("metadata") or {}).get("utter_action") or "")
+                if said and not said.startswith("utter_fallback"):
+                    break
             if event.get("event") == "user":
                 if (event.get("parse_data", {}).get("intent") or {}).get("name") == "nlu_fallback":
                     misses += 1

@@ -123,3 +123,21 @@ async def test_a_short_question_about_the_disease_just_said(run, tracker):
     t = tracker({"ald_key": "16", "last_topic": "disease"}, text="elle y a droit ?", intent="nlu_fallback")
     ran = await run(ActionFallback(), t)
     assert ran.message["ald_number"] == "16" and "dont vous m'avez parlé" in ran.message["intro"]
+
+
+async def test_how_long_after_a_disease_answer_gets_that_answer_again(run, tracker):
+    t = tracker(
+        {"ald_key": "16", "last_topic": "disease"}, text="et ca dure combien de temps", intent="nlu_fallback"
+    )
+    ran = await run(ActionFallback(), t)
+    assert ran.message["ald_number"] == "16" and ran.message["duration"] == "10 ans"
+
+
+async def test_a_fallback_answered_from_context_does_not_count_as_a_miss(run, tracker):
+    events = [
+        _user("nlu_fallback"),
+        {"event": "bot", "text": "Oui…", "metadata": {"utter_action": "utter_disease_on_list"}},
+        _user("nlu_fallback"),
+    ]
+    ran = await run(ActionFallback(), tracker(intent="nlu_fallback", text="bof", events=events))
+    assert ran.message["response"] != "utter_fallback_helpline"
