@@ -25,7 +25,7 @@ NLU_DATA := $(shell find $(DATA) -name '*.yml' 2>/dev/null)
 # What the model is trained from: config, domain (a file or a folder), data and the custom NLU
 # components.
 MODEL_INPUTS := $(CONFIG) $(shell find $(DOMAIN) -name '*.yml' 2>/dev/null) $(NLU_DATA) \
-                components/guard.py components/dates.py
+                $(wildcard components/*.py)
 
 .PHONY: help install lock train run shell test test-unit test-stories validate evaluate bench \
         purge services lint generate clean

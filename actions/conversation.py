@@ -57,7 +57,7 @@ class ActionHelpline(Action):
 
 
 def closest_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
-    """Buttons for the FAQ answers the ResponseSelector found closest to the message.
+    """Buttons for the FAQ answers the NLU found closest to the message.
 
     Each button sends the topic's own question, from content/topics.yml."""
     parse = tracker.latest_message or {}

@@ -1,4 +1,4 @@
-"""The FAQ answer the ResponseSelector picked, said with what the conversation already knows.
+"""The FAQ answer the NLU picked, said with what the conversation already knows.
 
 A general question often follows a statement: "ma mère a Alzheimer… il faut refaire le papier
 pour le 100 %, comment ça se passe ?", "maladie de Parkinson : ALD ?" then "et le 100 % dure
@@ -34,7 +34,7 @@ RENEWAL_TOPICS = {"renouvellement", "duree_validite"}
 
 
 def topic_of(tracker: Tracker) -> Optional[str]:
-    """The FAQ topic the ResponseSelector picked for the latest message ("renouvellement")."""
+    """The FAQ topic the NLU picked for the latest message ("renouvellement")."""
     selector = ((tracker.latest_message or {}).get("response_selector") or {}).get("faq") or {}
     key = str(((selector.get("response") or {}).get("intent_response_key")) or "")
     return key.split("/", 1)[1] if key.startswith("faq/") else None

