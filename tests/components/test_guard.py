@@ -271,6 +271,36 @@ def test_question_about_the_ald_that_names_an_emergency_is_not_forced() -> None:
     assert message.get(INTENT)["name"] == "faq"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma mere a fait un infarctus en mars, elle a droit au 100 % ?",
+        "depuis mon AVC l'an dernier je suis en ald ?",
+        "mon pere a eu un infarctus il y a 2 ans, c'est une ALD ?",
+    ],
+)
+def test_a_past_emergency_asked_about_for_the_ald_gets_its_answer(text: str) -> None:
+    message = gate(classified("faq", 0.9, answer_confidence=0.9, text=text))
+    assert message.get(INTENT) == {"name": "faq", "confidence": 0.9}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("je fais un infarctus", "emergency"),
+        ("mon mari fait un avc la", "emergency"),
+        ("mon mari fait un AVC là, c'est une ALD ?", "emergency"),
+        ("douleur dans la poitrine depuis 1h", "emergency"),
+        ("il respire plus", "emergency"),
+        ("je veux mourir", "suicidal_thoughts"),
+        ("envie d'en finir", "suicidal_thoughts"),
+    ],
+)
+def test_a_present_emergency_always_gets_the_safety_intent(text: str, intent: str) -> None:
+    message = gate(classified("faq", 0.95, answer_confidence=0.95, text=text))
+    assert message.get(INTENT) == {"name": intent, "confidence": 1.0}
+
+
 def test_truncated_message_wins_over_the_faq_rule() -> None:
     message = gate(classified("faq", 0.9, answer_confidence=0.9, report={"truncated": True, "masked": []}))
     assert message.get(INTENT) == {"name": "message_too_long", "confidence": 1.0}
@@ -337,7 +367,7 @@ def test_safety_patterns_win_over_gibberish(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(guard.gibberish, "is_gibberish", lambda text: True)
     message = gate(classified("nlu_fallback", 0.3, text="je veux mourir"))
     assert message.get(INTENT) == {"name": "suicidal_thoughts", "confidence": 1.0}
-    message = gate(classified("greet", 0.3, text="je n'arrive plus à respirer"))
+    message = gate(classified("greet", 0.3, text="il respire plus"))
     assert message.get(INTENT)["name"] == "emergency"
 
 
