@@ -15,7 +15,7 @@ from actions.answering import ANSWERS
 from actions.base import LAST_TOPIC, MISSES
 from actions.disease import answer_disease
 from actions.followup import answer_from_context
-from ald import clock, figures, helpline
+from ald import clock, figures, gibberish, helpline
 from ald.content import load_content
 from ald.text import fold
 
@@ -59,8 +59,11 @@ class ActionHelpline(Action):
 def closest_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
     """Buttons for the FAQ answers the NLU found closest to the message.
 
-    Each button sends the topic's own question, from content/topics.yml."""
+    Each button sends the topic's own question, from content/topics.yml. None for gibberish
+    (ald/gibberish.py): no topic is close to keyboard mashing."""
     parse = tracker.latest_message or {}
+    if gibberish.is_gibberish(str(parse.get("text") or "")):
+        return []
     ranking = (((parse.get("response_selector") or {}).get("faq") or {}).get("ranking")) or []
     questions: Dict[str, str] = load_content("topics.yml").get("topics") or {}
     buttons: List[Dict[str, str]] = []

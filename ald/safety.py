@@ -3,6 +3,11 @@ medical advice in a message with the patterns of content/safety_signals.yml, so 
 gate (components/guard.py) can force the safety answer (3114, 15 / 112, or "no advice: see
 your médecin or pharmacien") when the classifier missed it. Pure Python, no Rasa import.
 
+An emergency told as a past event or asked about ("ma mère a fait un infarctus en mars, elle a
+droit au 100 % ?") is not one now: the file's `emergency_not_now` says when a match of an
+emergency pattern is set aside (the message is then left to the classifier). An emergency said
+in the present, and suicidal words, are never set aside.
+
 Source: FACTS.md, "Contacts" (3114 for suicidal thoughts, 15 / 112 for an emergency) and the
 design brief's "Safety first" rule (never advise on a treatment). The phone numbers
 themselves live in figures.yml.
@@ -11,8 +16,9 @@ themselves live in figures.yml.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
-from typing import Dict, List, Optional, Pattern
+from typing import Any, Dict, List, Match, Optional, Pattern, Tuple
 
 from ald.content import content_file, load_yaml
 from ald.text import fold
@@ -25,15 +31,70 @@ MEDICAL_ADVICE = "medical_advice"
 # emergency before the advice: "il a pris trop de comprimés, quelle dose est dangereuse ?"
 # gets 15 / 112.
 ORDER = (SUICIDAL, EMERGENCY, MEDICAL_ADVICE)
+NOT_NOW = "emergency_not_now"
+NOT_NOW_LISTS = ("told", "past_time", "event", "ald_question")
+
+
+@dataclass(frozen=True)
+class NotNow:
+    """`emergency_not_now` of the signals file (see there): the lists of patterns."""
+
+    told: Tuple[Pattern[str], ...] = ()
+    past_time: Tuple[Pattern[str], ...] = ()
+    event: Tuple[Pattern[str], ...] = ()
+    ald_question: Tuple[Pattern[str], ...] = ()
+
+    def sets_aside(self, plain: str, match: Match[str]) -> bool:
+        """Whether this match of an emergency pattern in `plain` (folded) is told as past,
+        hypothetical or a risk, and then dated in the past or asked about for the ALD."""
+        start = match.start()
+        told = any(
+            found.start() < start <= found.end() + 1
+            for pattern in self.told
+            for found in pattern.finditer(plain)
+        )
+        if not told:
+            return False
+        if any(p.search(plain) for p in self.past_time):
+            return True
+        named_event = any(p.search(match.group(0)) for p in self.event)
+        return named_event and any(p.search(plain) for p in self.ald_question)
+
+
+@dataclass(frozen=True)
+class Signals:
+    patterns: Dict[str, List[Pattern[str]]]
+    not_now: NotNow
+
+
+def _compiled(raw: Any, where: str) -> Tuple[Pattern[str], ...]:
+    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+        raise ValueError(f"{where}: a list of patterns is expected")
+    return tuple(re.compile(p) for p in raw)
 
 
 @cache
-def _patterns(path: str = str(SIGNALS_FILE)) -> Dict[str, List[Pattern[str]]]:
+def _signals(path: str = str(SIGNALS_FILE)) -> Signals:
     raw = load_yaml(path)
     missing = [name for name in ORDER if not raw.get(name)]
     if missing:
         raise ValueError(f"{path}: no patterns for {', '.join(missing)}")
-    return {name: [re.compile(p) for p in raw[name]] for name in ORDER}
+    patterns = {name: list(_compiled(raw[name], f"{path}, {name}")) for name in ORDER}
+    not_now_raw = raw.get(NOT_NOW) or {}
+    if not isinstance(not_now_raw, dict) or set(not_now_raw) - set(NOT_NOW_LISTS):
+        raise ValueError(f"{path}, {NOT_NOW}: a mapping of {', '.join(NOT_NOW_LISTS)} is expected")
+    not_now = NotNow(
+        **{name: _compiled(not_now_raw[name], f"{path}, {NOT_NOW}.{name}") for name in not_now_raw}
+    )
+    return Signals(patterns, not_now)
+
+
+def _matches(plain: str, name: str, signals: Signals) -> bool:
+    for pattern in signals.patterns[name]:
+        for match in pattern.finditer(plain):
+            if name != EMERGENCY or not signals.not_now.sets_aside(plain, match):
+                return True
+    return False
 
 
 def safety_signal(text: str, path: Optional[str] = None) -> Optional[str]:
@@ -41,8 +102,8 @@ def safety_signal(text: str, path: Optional[str] = None) -> Optional[str]:
     plain = fold(text)
     if not plain:
         return None
-    patterns = _patterns(path) if path else _patterns()
+    signals = _signals(path) if path else _signals()
     for name in ORDER:
-        if any(p.search(plain) for p in patterns[name]):
+        if _matches(plain, name, signals):
             return name
     return None

@@ -100,6 +100,13 @@ SETTINGS: List[Setting] = [
     # Not exported: components/guard.py gives config.yml's max_chars precedence over this
     # default, and the environment's value precedence over both.
     Setting("MAX_MESSAGE_CHARS", "2000", "longer messages are cut and answered 'too long'", exported=False),
+    # Not exported, for the same reason: components/guard.py (ConfidenceGate) reads it.
+    Setting(
+        "FAQ_MARGIN",
+        "0.0",
+        "a FAQ answer whose confidence is less than this above the next answer's falls back (0: off)",
+        exported=False,
+    ),
     # socket.io tokens issued by web/serve.py and checked by channels/socketio_secure.py.
     Setting("SOCKET_TOKEN_AUDIENCE", "ald-socketio", "audience (aud) of the socket.io tokens"),
     Setting(

@@ -14,10 +14,19 @@ this order of precedence (the first that applies wins):
      safety net;
   1. the guard masked an identifier  -> `share_personal_data` (confidence 1.0);
   2. the guard cut the message        -> `message_too_long` (confidence 1.0);
-  3. the intent is `faq` but the ResponseSelector's confidence in the answer it picked is
-     below `faq_threshold`            -> `nlu_fallback` (confidence = faq_threshold).
-The forced intent is put first in `intent_ranking`; the rest of the ranking is kept.
-Privacy comes first: a long message that also holds a NIR gets the "do not share" reply.
+  3. the text is gibberish (keyboard mashing, one key held down, punctuation only:
+     ald/gibberish.py)                -> `nlu_fallback` (confidence 1.0), whatever the
+     classifier guessed, so that it never gets an answer nor starts a form; here the rest of
+     the ranking and the entities are dropped (the memory, actions/memory.py, would otherwise
+     read the message as the intent the classifier leaned to);
+  4. the intent is `faq` but the ResponseSelector's confidence in the answer it picked is
+     below `faq_threshold`, or less than `faq_margin` above the confidence of the next answer
+     of its ranking               -> `nlu_fallback` (confidence = faq_threshold). `faq_margin`
+     defaults to the setting FAQ_MARGIN (ald/settings.py: 0.0, off); the environment
+     variable FAQ_MARGIN wins over config.yml (no retraining to change it).
+The forced intent is put first in `intent_ranking`; the rest of the ranking is kept (but for
+gibberish). Privacy comes first: a long message that also holds a NIR gets the "do not share"
+reply.
 
 Logs: `install_log_redaction()` (called when either component or the tracker store is
 created) plugs into Rasa's structlog anonymisation hook, so that message texts, entities,
@@ -28,7 +37,7 @@ channels, which log the text of a message that failed) and only masked at DEBUG.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, NamedTuple, Optional
 
 import pluggy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -44,7 +53,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from ald import pii, safety, settings
+from ald import gibberish, pii, safety, settings
 from components.base import ConfigOnlyComponent
 
 logger = logging.getLogger(__name__)
@@ -55,6 +64,8 @@ DEFAULT_MAX_CHARS = int(settings.default(MAX_CHARS_ENV))
 INTENT_PERSONAL_DATA = "share_personal_data"
 INTENT_TOO_LONG = "message_too_long"
 FAQ_INTENT = "faq"
+FAQ_MARGIN_ENV = "FAQ_MARGIN"  # the setting (ald/settings.py) and environment variable
+DEFAULT_FAQ_MARGIN = float(settings.default(FAQ_MARGIN_ENV))
 
 
 def max_chars(configured: Optional[int] = None) -> int:
@@ -70,6 +81,24 @@ def max_chars(configured: Optional[int] = None) -> int:
             raise ValueError(f"{MAX_CHARS_ENV} must be at least 1, not {value}")
         return value
     return int(configured) if configured else DEFAULT_MAX_CHARS
+
+
+def faq_margin(configured: Optional[float] = None) -> float:
+    """The FAQ margin: $FAQ_MARGIN if set, else `configured`, else the default of the setting
+    (0.0: off)."""
+    raw = (settings.from_environment(FAQ_MARGIN_ENV) or "").strip()
+    source = FAQ_MARGIN_ENV
+    if not raw:
+        if configured is None:
+            return DEFAULT_FAQ_MARGIN
+        raw, source = str(configured), "faq_margin"
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{source} must be a number, not {raw!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{source} must be at least 0 and less than 1, not {value}")
+    return value
 
 
 REDACTED = "[texte non journalisé]"
@@ -180,55 +209,94 @@ class InputGuard(ConfigOnlyComponent):
         return training_data
 
 
+class Decision(NamedTuple):
+    """The intent the gate forces. `keep_ranking`: the classifier's ranking stays after it
+    (False: it and the entities are dropped, nothing of the message is to be read)."""
+
+    intent: str
+    confidence: float
+    keep_ranking: bool = True
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ConfidenceGate(ConfigOnlyComponent):
-    """Final say on the intent: guard findings, then the FAQ answer confidence."""
+    """Final say on the intent: safety patterns, guard findings, gibberish, then the FAQ answer
+    confidence and margin."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"faq_threshold": 0.45, "retrieval_intent": FAQ_INTENT}
+        return {"faq_threshold": 0.45, "faq_margin": DEFAULT_FAQ_MARGIN, "retrieval_intent": FAQ_INTENT}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._faq_threshold = float(config.get("faq_threshold", 0.45))
+        self._faq_margin = faq_margin(config.get("faq_margin"))
         self._retrieval_intent = str(config.get("retrieval_intent") or FAQ_INTENT)
         install_log_redaction()
+
+    @property
+    def faq_margin(self) -> float:
+        return self._faq_margin
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             decision = self._decide(message)
-            if decision is not None:
-                name, confidence = decision
-                _force_intent(message, name, confidence)
+            if decision is None:
+                continue
+            _force_intent(message, decision.intent, decision.confidence, decision.keep_ranking)
+            if not decision.keep_ranking:
+                message.set(ENTITIES, [], add_to_output=True)
         return messages
 
-    def _decide(self, message: Message) -> Optional[tuple[str, float]]:
-        signal = safety.safety_signal(message.get(TEXT) or "")
+    def _decide(self, message: Message) -> Optional[Decision]:
+        """The rules of the module's docstring, in order; None: the classifier's intent stands."""
+        text = message.get(TEXT) or ""
+        signal = safety.safety_signal(text)
         if signal is not None:
-            return signal, 1.0
+            return Decision(signal, 1.0)
         report = message.get(GUARD_KEY) or {}
         if report.get("masked"):
-            return INTENT_PERSONAL_DATA, 1.0
+            return Decision(INTENT_PERSONAL_DATA, 1.0)
         if report.get("truncated"):
-            return INTENT_TOO_LONG, 1.0
+            return Decision(INTENT_TOO_LONG, 1.0)
+        if gibberish.is_gibberish(text):
+            return Decision(DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0, keep_ranking=False)
         intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if intent_name == self._retrieval_intent:
-            confidence = self._answer_confidence(message)
-            if confidence is None or confidence < self._faq_threshold:
-                return DEFAULT_NLU_FALLBACK_INTENT_NAME, self._faq_threshold
+        if intent_name != self._retrieval_intent:
+            return None
+        fallback = Decision(DEFAULT_NLU_FALLBACK_INTENT_NAME, self._faq_threshold)
+        answer = self._answer(message)
+        if answer is None:
+            return fallback
+        confidence, margin = answer
+        if confidence < self._faq_threshold:
+            return fallback
+        if self._faq_margin > 0 and margin < self._faq_margin:
+            return fallback
         return None
 
-    def _answer_confidence(self, message: Message) -> Optional[float]:
-        """Confidence of the ResponseSelector in the answer it picked, if any."""
+    def _answer(self, message: Message) -> Optional[tuple[float, float]]:
+        """The ResponseSelector's confidence in the answer it picked, and how far it is above
+        the next answer of its ranking (the whole confidence when there is none); None when
+        it picked no answer."""
         selector = message.get("response_selector") or {}
         for key in (self._retrieval_intent, "default"):
-            response = (selector.get(key) or {}).get("response") or {}
-            if PREDICTED_CONFIDENCE_KEY in response:
-                return float(response[PREDICTED_CONFIDENCE_KEY])
+            output = selector.get(key) or {}
+            response = output.get("response") or {}
+            if PREDICTED_CONFIDENCE_KEY not in response:
+                continue
+            confidence = float(response[PREDICTED_CONFIDENCE_KEY])
+            picked = response.get("intent_response_key")
+            others = [
+                float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                for r in output.get("ranking") or []
+                if r.get("intent_response_key") != picked
+            ]
+            return confidence, confidence - max(others, default=0.0)
         return None
 
 
-def _force_intent(message: Message, name: str, confidence: float) -> None:
+def _force_intent(message: Message, name: str, confidence: float, keep_ranking: bool = True) -> None:
     forced = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
     message.set(INTENT, forced, add_to_output=True)
     ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != name]
-    message.set(INTENT_RANKING_KEY, [dict(forced), *ranking], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(forced), *(ranking if keep_ranking else [])], add_to_output=True)

@@ -73,6 +73,13 @@ async def test_fallback_offers_topics_then_a_person(run, tracker):
     assert ran.message["response"] == "utter_fallback_helpline"
 
 
+async def test_gibberish_gets_the_plain_fallback_without_topics(run, tracker):
+    ranking = {"response_selector": {"faq": {"ranking": [{"intent_response_key": "faq/delai_reponse"}]}}}
+    t = tracker(text="qsdfghjkl", intent="nlu_fallback", parse_extra=ranking, events=[_user("greet")])
+    ran = await run(ActionFallback(), t)
+    assert [m["response"] for m in ran.messages] == ["utter_fallback_generic"]
+
+
 async def test_fallback_without_close_topics(run, tracker):
     ran = await run(ActionFallback(), tracker(intent="nlu_fallback", events=[_user("nlu_fallback")]))
     assert ran.message["response"] == "utter_fallback_generic"

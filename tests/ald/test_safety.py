@@ -1,6 +1,7 @@
 """Safety net patterns (content/safety_signals.yml, ald/safety.py): distress and
 requests for medical advice are caught, and ordinary ALD questions that merely name an
-emergency, a disease or a drug are not."""
+emergency, a disease or a drug are not, nor past emergencies asked about for the ALD; checked
+on every example of the training data and of the held-out set too."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ald import safety
+from tests.nlu_examples import HELD_OUT, TRAINING, examples
 
 SUICIDAL = [
     "je ne veux plus être là",
@@ -24,6 +26,16 @@ SUICIDAL = [
     "ma vie ne vaut plus rien, je veux partir",
     "parfois je me dis que ce serait plus simple de mourir",
     "des idees suicidaires depuis une semaine",
+    "je veux mourir",
+    "envie d'en finir",
+    "jveu mourir",
+    "je vx plus vivre",
+    "marre de tout, envie de crever",
+    "j'en ai marre de vivre",
+    "je pense à la mort tous les jours",
+    "tout le monde serait mieux sans moi",
+    # Suicidal words are never set aside, even told as past and asked about for the ALD.
+    "j'ai fait une tentative de suicide en 2019, c'est une ALD ?",
 ]
 EMERGENCY = [
     "ma mère ne parle plus normalement et son bras ne bouge plus",
@@ -35,6 +47,53 @@ EMERGENCY = [
     "je crois qu'il fait un AVC",
     "ma fille convulse",
     "il saigne énormément",
+    # Said in the present: always an emergency, whatever else the message asks.
+    "je fais un infarctus",
+    "mon mari fait un avc la",
+    "mon mari fait un AVC là, c'est une ALD ?",
+    "douleur dans la poitrine depuis 1h",
+    "j'ai une douleur dans la poitrine, c'est pris en charge ?",
+    "il respire plus",
+    "mon bébé respire pas",
+    "il ne respire plus depuis 2 minutes",
+    "j'arrive pas a respirer",
+    "ma femme vient de faire un AVC",
+    "elle est en train de faire une crise cardiaque",
+    "je perds connaissance",
+    "ma femme a avalé tous ses médicaments",
+    "je crache du sang",
+    "au secours",
+    # Told in the passé composé, but neither dated nor asked about: it may be happening now.
+    "il a perdu connaissance",
+    "mon père a fait un AVC",
+    "mon mari a fait un AVC ce matin",
+    "il y a 10 minutes il a perdu connaissance",
+    "mon père en ALD a perdu connaissance",
+    "il a avalé toute la boîte de cachets de son traitement ALD",
+    # A past event, then one in the present.
+    "ma mère a fait un infarctus en mars et là elle respire plus",
+]
+# Emergencies told as past, hypothetical or a risk, and dated or asked about for the ALD.
+PAST_OR_ASKED = [
+    "ma mere a fait un infarctus en mars, elle a droit au 100 % ?",
+    "depuis mon AVC l'an dernier je suis en ald ?",
+    "mon pere a eu un infarctus il y a 2 ans, c'est une ALD ?",
+    "mon papa a fait un AVC l'an dernier",
+    "ma grand-mère a fait un AVC et elle garde des séquelles, ALD ?",
+    "mon mari a fait un AVC, il a droit à l'ALD ?",
+    "j'ai fait un infarctus en 2019, mes soins sont pris en charge à 100 % ?",
+    "mon père avait fait un infarctus en 2015, son protocole est à renouveler",
+    "ma femme a fait une crise d'épilepsie en janvier, c'est remboursé ?",
+    "elle avait du mal à respirer l'an dernier, l'insuffisance respiratoire c'est une ALD ?",
+    "il a perdu connaissance il y a 3 mois, l'épilepsie est-elle une ALD ?",
+    "j'ai eu une douleur dans la poitrine il y a 2 ans, c'est une ALD ?",
+    "j'ai avalé trop de médicaments l'an dernier",
+    "si je fais un AVC, je suis pris en charge à 100 % ?",
+    "une personne qui fait un AVC a droit à l'ALD ?",
+    "peut-on faire un infarctus et être en ALD ?",
+    "après avoir fait un AVC, on a droit au 100 % ?",
+    "je respire plus facilement depuis ma greffe",
+    "il respire plus vite que d'habitude, la kiné respiratoire est remboursée ?",
 ]
 MEDICAL_ADVICE = [
     "combien de comprimés de doliprane par jour au maximum ?",
@@ -91,6 +150,11 @@ def test_ordinary_questions_are_left_to_the_classifier(text: str) -> None:
     assert safety.safety_signal(text) is None
 
 
+@pytest.mark.parametrize("text", PAST_OR_ASKED)
+def test_past_emergencies_asked_about_are_left_to_the_classifier(text: str) -> None:
+    assert safety.safety_signal(text) is None
+
+
 def test_suicidal_thoughts_come_before_the_emergency() -> None:
     assert safety.safety_signal("j'ai pris trop de cachets, je veux mourir") == safety.SUICIDAL
 
@@ -108,6 +172,64 @@ def test_a_signals_file_without_one_of_the_lists_is_refused(tmp_path: Path) -> N
         safety.safety_signal("bonjour", path=str(bad))
 
 
+def test_the_emergency_exceptions_are_checked(tmp_path: Path) -> None:
+    base = "suicidal_thoughts: ['suicid']\nemergency: ['fait un avc']\nmedical_advice: ['quelle dose']\n"
+    bad = tmp_path / "signals.yml"
+    bad.write_text(base + "emergency_not_now: {told: ['a '], past: ['en mars']}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="emergency_not_now"):
+        safety.safety_signal("bonjour", path=str(bad))
+    plain = tmp_path / "plain.yml"  # no exceptions: every match counts
+    plain.write_text(base, encoding="utf-8")
+    assert safety.safety_signal("elle a fait un avc en mars, ald ?", path=str(plain)) == safety.EMERGENCY
+    dated = tmp_path / "dated.yml"
+    dated.write_text(base + "emergency_not_now: {told: ['a '], past_time: ['en mars']}\n", encoding="utf-8")
+    assert safety.safety_signal("elle a fait un avc en mars", path=str(dated)) is None
+    assert safety.safety_signal("elle a fait un avc, ald ?", path=str(dated)) == safety.EMERGENCY
+
+
 def test_ten_thousand_characters_are_scanned() -> None:
     assert safety.safety_signal("protocole " * 1000) is None
     assert safety.safety_signal("protocole " * 999 + "je veux mourir") == safety.SUICIDAL
+
+
+# --- Every example of the NLU data ---------------------------------------------------------
+
+#: The safety intents, in the order of precedence of the patterns (ald.safety.ORDER).
+RANK = {name: rank for rank, name in enumerate(safety.ORDER)}
+INTENT_EXAMPLES = {
+    "training": [e for e in examples(TRAINING) if e.kind == "intent"],
+    "held-out": [e for e in examples(HELD_OUT) if e.kind == "intent"],
+}
+
+
+@pytest.mark.parametrize("name", INTENT_EXAMPLES)
+def test_no_example_of_another_intent_is_caught(name: str) -> None:
+    """No FAQ, personal or conversation example (a past AVC asked about for the ALD, a
+    hospitalisation, a drug's coverage...) gets a safety answer."""
+    found = INTENT_EXAMPLES[name]
+    others = [e for e in found if e.name not in RANK]
+    assert len(others) > 100
+    caught = [(e.name, e.text, safety.safety_signal(e.text)) for e in others if safety.safety_signal(e.text)]
+    assert not caught, f"{name} examples caught by a safety pattern: {caught[:10]}"
+
+
+@pytest.mark.parametrize("name", INTENT_EXAMPLES)
+def test_a_pattern_never_contradicts_the_label_of_a_safety_example(name: str) -> None:
+    """A safety example is caught as labelled, or as a safety intent that comes first (a
+    suicidal message that also tells an overdose gets 3114), or left to the classifier; an
+    emergency is never taken for a mere request for advice, suicidal words never for less."""
+    wrong = []
+    for e in INTENT_EXAMPLES[name]:
+        signal = safety.safety_signal(e.text)
+        if e.name in RANK and signal is not None and RANK[signal] > RANK[e.name]:
+            wrong.append((e.name, e.text, signal))
+    assert not wrong, wrong
+
+
+def test_most_training_examples_of_distress_are_caught_by_the_patterns_too() -> None:
+    """The net is a second line behind the classifier: it must still catch most of the
+    distress examples it is meant for (today 33 of 37 suicidal, 28 of 42 emergencies)."""
+    for intent, floor in ((safety.SUICIDAL, 0.8), (safety.EMERGENCY, 0.6)):
+        labelled = [e for e in INTENT_EXAMPLES["training"] if e.name == intent]
+        caught = [e for e in labelled if safety.safety_signal(e.text) in safety.ORDER[: RANK[intent] + 1]]
+        assert len(caught) >= floor * len(labelled), (intent, len(caught), len(labelled))

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 import yaml
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -24,6 +24,7 @@ NIR = "1 85 05 78 006 084 36"
 @pytest.fixture(autouse=True)
 def _no_env_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(guard.MAX_CHARS_ENV, raising=False)
+    monkeypatch.delenv(guard.FAQ_MARGIN_ENV, raising=False)
 
 
 def run_guard(text: Optional[str], **config: Any) -> Message:
@@ -138,6 +139,7 @@ def classified(
     selector_key: str = "faq",
     report: Optional[Dict] = None,
     text: str = "x",
+    answer_ranking: Optional[List[float]] = None,
 ) -> Message:
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
@@ -160,7 +162,14 @@ def classified(
                         "intent_response_key": "faq/duree",
                         "utter_action": "utter_faq/duree",
                     },
-                    "ranking": [],
+                    # The picked answer first, then the others (confidences given).
+                    "ranking": [
+                        {"id": 1, "confidence": answer_confidence, "intent_response_key": "faq/duree"},
+                        *(
+                            {"id": i + 2, "confidence": c, "intent_response_key": f"faq/other{i}"}
+                            for i, c in enumerate(answer_ranking or [])
+                        ),
+                    ],
                 },
             },
             add_to_output=True,
@@ -170,8 +179,8 @@ def classified(
     return message
 
 
-def gate(message: Message, threshold: float = 0.45) -> Message:
-    ConfidenceGate({"faq_threshold": threshold}).process([message])
+def gate(message: Message, threshold: float = 0.45, **config: Any) -> Message:
+    ConfidenceGate({"faq_threshold": threshold, **config}).process([message])
     return message
 
 
@@ -262,6 +271,36 @@ def test_question_about_the_ald_that_names_an_emergency_is_not_forced() -> None:
     assert message.get(INTENT)["name"] == "faq"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma mere a fait un infarctus en mars, elle a droit au 100 % ?",
+        "depuis mon AVC l'an dernier je suis en ald ?",
+        "mon pere a eu un infarctus il y a 2 ans, c'est une ALD ?",
+    ],
+)
+def test_a_past_emergency_asked_about_for_the_ald_gets_its_answer(text: str) -> None:
+    message = gate(classified("faq", 0.9, answer_confidence=0.9, text=text))
+    assert message.get(INTENT) == {"name": "faq", "confidence": 0.9}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("je fais un infarctus", "emergency"),
+        ("mon mari fait un avc la", "emergency"),
+        ("mon mari fait un AVC là, c'est une ALD ?", "emergency"),
+        ("douleur dans la poitrine depuis 1h", "emergency"),
+        ("il respire plus", "emergency"),
+        ("je veux mourir", "suicidal_thoughts"),
+        ("envie d'en finir", "suicidal_thoughts"),
+    ],
+)
+def test_a_present_emergency_always_gets_the_safety_intent(text: str, intent: str) -> None:
+    message = gate(classified("faq", 0.95, answer_confidence=0.95, text=text))
+    assert message.get(INTENT) == {"name": intent, "confidence": 1.0}
+
+
 def test_truncated_message_wins_over_the_faq_rule() -> None:
     message = gate(classified("faq", 0.9, answer_confidence=0.9, report={"truncated": True, "masked": []}))
     assert message.get(INTENT) == {"name": "message_too_long", "confidence": 1.0}
@@ -280,6 +319,130 @@ def test_full_guard_then_gate_chain() -> None:
     parse_data = message.as_dict(only_output_properties=True)
     assert parse_data[INTENT]["name"] == "share_personal_data"
     assert parse_data[TEXT] == f"mon numero {NIR_PLACEHOLDER}"
+
+
+# --- Gibberish ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["azertyuiop", "qsdfghjkl", "hhhhhhhhhhhh", "jjjjdkdkdkd", "123456789", "?????"]
+)
+@pytest.mark.parametrize(
+    ("intent", "answer"),
+    [("faq", 0.99), ("greet", None), ("ask_renewal_date", None), ("affirm", None), ("nlu_fallback", None)],
+)
+def test_gibberish_falls_back_whatever_the_classifier_said(
+    text: str, intent: str, answer: Optional[float]
+) -> None:
+    message = classified(intent, 0.99, answer_confidence=answer, text=text)
+    message.set(ENTITIES, [{"entity": "disease", "value": text, "start": 0, "end": len(text)}])
+    gate(message)
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 1.0}
+    # Nothing of it is read: neither the intent the classifier leaned to nor an entity.
+    assert message.get(INTENT_RANKING_KEY) == [{"name": "nlu_fallback", "confidence": 1.0}]
+    assert message.get(ENTITIES) == []
+    parse_data = message.as_dict(only_output_properties=True)
+    assert parse_data[INTENT]["name"] == "nlu_fallback" and parse_data[ENTITIES] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ok", "affirm"),
+        ("👍", "affirm"),
+        ("slt", "greet"),
+        ("mdr", "thank"),
+        ("15", "inform"),
+        ("non", "deny"),
+    ],
+)
+def test_short_real_messages_keep_the_classifiers_intent(text: str, intent: str) -> None:
+    message = gate(classified(intent, 0.9, text=text))
+    assert message.get(INTENT) == {"name": intent, "confidence": 0.9}
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0] == {"name": intent, "confidence": 0.9} and len(ranking) == 2  # untouched
+
+
+def test_safety_patterns_win_over_gibberish(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guard.gibberish, "is_gibberish", lambda text: True)
+    message = gate(classified("nlu_fallback", 0.3, text="je veux mourir"))
+    assert message.get(INTENT) == {"name": "suicidal_thoughts", "confidence": 1.0}
+    message = gate(classified("greet", 0.3, text="il respire plus"))
+    assert message.get(INTENT)["name"] == "emergency"
+
+
+def test_guard_findings_win_over_gibberish() -> None:
+    message = run_guard("h" * 5000)
+    message.set(INTENT, {"name": "greet", "confidence": 0.6}, add_to_output=True)
+    assert gate(message).get(INTENT) == {"name": "message_too_long", "confidence": 1.0}
+
+
+def test_full_chain_on_keyboard_mashing() -> None:
+    message = run_guard("azertyuiop qsdfgh")
+    message.set(INTENT, {"name": "faq", "confidence": 0.7}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": "faq", "confidence": 0.7}], add_to_output=True)
+    parse_data = gate(message).as_dict(only_output_properties=True)
+    assert parse_data[INTENT] == {"name": "nlu_fallback", "confidence": 1.0}
+
+
+# --- FAQ margin ----------------------------------------------------------------------------
+
+
+def test_faq_margin_is_off_by_default() -> None:
+    assert ConfidenceGate.get_default_config()["faq_margin"] == 0.0 == guard.DEFAULT_FAQ_MARGIN
+    assert ConfidenceGate({}).faq_margin == 0.0
+    message = gate(classified("faq", 0.9, answer_confidence=0.50, answer_ranking=[0.49, 0.01]))
+    assert message.get(INTENT)["name"] == "faq"
+
+
+def test_faq_answer_too_close_to_the_next_falls_back() -> None:
+    message = gate(classified("faq", 0.9, answer_confidence=0.55, answer_ranking=[0.40]), faq_margin=0.2)
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.45}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "faq", "greet"]
+
+
+def test_faq_answer_far_enough_above_the_next_is_kept() -> None:
+    message = gate(
+        classified("faq", 0.9, answer_confidence=0.80, answer_ranking=[0.15, 0.05]), faq_margin=0.2
+    )
+    assert message.get(INTENT)["name"] == "faq"
+    # Exactly at the margin is not below it.
+    message = gate(classified("faq", 0.9, answer_confidence=0.75, answer_ranking=[0.5]), faq_margin=0.25)
+    assert message.get(INTENT)["name"] == "faq"
+
+
+def test_faq_margin_without_a_second_answer_is_the_whole_confidence() -> None:
+    assert gate(classified("faq", 0.9, answer_confidence=0.6), faq_margin=0.5).get(INTENT)["name"] == "faq"
+    message = gate(classified("faq", 0.9, answer_confidence=0.6, selector_key="default"), faq_margin=0.7)
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_faq_margin_and_threshold_both_apply() -> None:
+    message = gate(classified("faq", 0.9, answer_confidence=0.40, answer_ranking=[0.01]), faq_margin=0.1)
+    assert message.get(INTENT)["name"] == "nlu_fallback"  # below the threshold, however far ahead
+
+
+def test_faq_margin_does_not_touch_other_intents() -> None:
+    message = gate(
+        classified("ask_coverage", 0.9, answer_confidence=0.3, answer_ranking=[0.3]), faq_margin=0.5
+    )
+    assert message.get(INTENT) == {"name": "ask_coverage", "confidence": 0.9}
+
+
+def test_faq_margin_from_the_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(guard.FAQ_MARGIN_ENV, "0.3")
+    assert ConfidenceGate({"faq_margin": 0.05}).faq_margin == 0.3
+    message = gate(classified("faq", 0.9, answer_confidence=0.6, answer_ranking=[0.4]), faq_margin=0.05)
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("bad", ["abc", "-0.1", "1", "1.5"])
+def test_bad_faq_margin_is_refused(monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    with pytest.raises(ValueError, match="faq_margin"):
+        ConfidenceGate({"faq_margin": bad})
+    monkeypatch.setenv(guard.FAQ_MARGIN_ENV, bad)
+    with pytest.raises(ValueError, match=guard.FAQ_MARGIN_ENV):
+        ConfidenceGate({})
 
 
 # --- Wiring in the pipeline ----------------------------------------------------------------
