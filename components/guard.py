@@ -19,14 +19,15 @@ this order of precedence (the first that applies wins):
      classifier guessed, so that it never gets an answer nor starts a form; here the rest of
      the ranking and the entities are dropped (the memory, actions/memory.py, would otherwise
      read the message as the intent the classifier leaned to);
-  4. the intent is `faq` but the ResponseSelector's confidence in the answer it picked is
+  4. the intent is `faq` but the answer selector's confidence in the answer it picked is
      below `faq_threshold`, or less than `faq_margin` above the confidence of the next answer
      of its ranking               -> `nlu_fallback` (confidence = faq_threshold). `faq_margin`
      defaults to the setting FAQ_MARGIN (ald/settings.py: 0.0, off); the environment
      variable FAQ_MARGIN wins over config.yml (no retraining to change it).
 The forced intent is put first in `intent_ranking`; the rest of the ranking is kept (but for
-gibberish). Privacy comes first: a long message that also holds a NIR gets the "do not share"
-reply.
+gibberish). Why is recorded in the parse data as `gate` = {"reason": "safety" | "identifier" |
+"too_long" | "gibberish" | "faq_unsure", "intent": ...}. Privacy comes first: a long message
+that also holds a NIR gets the "do not share" reply.
 
 Logs: `install_log_redaction()` (called when either component or the tracker store is
 created) plugs into Rasa's structlog anonymisation hook, so that message texts, entities,
@@ -209,6 +210,10 @@ class InputGuard(ConfigOnlyComponent):
         return training_data
 
 
+GATE_KEY = "gate"
+FAQ_UNSURE = "faq_unsure"  # the only reason that depends on the thresholds
+
+
 class Decision(NamedTuple):
     """The intent the gate forces. `keep_ranking`: the classifier's ranking stays after it
     (False: it and the entities are dropped, nothing of the message is to be read)."""
@@ -216,6 +221,7 @@ class Decision(NamedTuple):
     intent: str
     confidence: float
     keep_ranking: bool = True
+    reason: str = FAQ_UNSURE
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -243,6 +249,9 @@ class ConfidenceGate(ConfigOnlyComponent):
             if decision is None:
                 continue
             _force_intent(message, decision.intent, decision.confidence, decision.keep_ranking)
+            # Why, in the parse data: tools/calibrate.py replays the thresholds and must know
+            # which decisions do not depend on them.
+            message.set(GATE_KEY, {"reason": decision.reason, "intent": decision.intent}, add_to_output=True)
             if not decision.keep_ranking:
                 message.set(ENTITIES, [], add_to_output=True)
         return messages
@@ -252,14 +261,14 @@ class ConfidenceGate(ConfigOnlyComponent):
         text = message.get(TEXT) or ""
         signal = safety.safety_signal(text)
         if signal is not None:
-            return Decision(signal, 1.0)
+            return Decision(signal, 1.0, reason="safety")
         report = message.get(GUARD_KEY) or {}
         if report.get("masked"):
-            return Decision(INTENT_PERSONAL_DATA, 1.0)
+            return Decision(INTENT_PERSONAL_DATA, 1.0, reason="identifier")
         if report.get("truncated"):
-            return Decision(INTENT_TOO_LONG, 1.0)
+            return Decision(INTENT_TOO_LONG, 1.0, reason="too_long")
         if gibberish.is_gibberish(text):
-            return Decision(DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0, keep_ranking=False)
+            return Decision(DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0, keep_ranking=False, reason="gibberish")
         intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if intent_name != self._retrieval_intent:
             return None
@@ -275,7 +284,7 @@ class ConfidenceGate(ConfigOnlyComponent):
         return None
 
     def _answer(self, message: Message) -> Optional[tuple[float, float]]:
-        """The ResponseSelector's confidence in the answer it picked, and how far it is above
+        """The answer selector's confidence in the answer it picked, and how far it is above
         the next answer of its ranking (the whole confidence when there is none); None when
         it picked no answer."""
         selector = message.get("response_selector") or {}

@@ -15,11 +15,17 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from ald import settings
 
 FALLBACK = "nlu_fallback"
+
+
+def forced_by_gate(parse: Dict[str, Any]) -> Optional[str]:
+    """The intent the ConfidenceGate forced whatever the thresholds (components/guard.py)."""
+    gate = parse.get("gate") or {}
+    return None if not gate or gate.get("reason") == "faq_unsure" else gate.get("intent")
 
 
 def raw_scores(parse: Dict[str, Any]) -> Dict[str, Any]:
@@ -37,7 +43,7 @@ def raw_scores(parse: Dict[str, Any]) -> Dict[str, Any]:
         "raw_margin": confidences[0] - confidences[1],
         "faq_confidence": topic_conf[0],
         "faq_margin": topic_conf[0] - topic_conf[1],
-        "forced": (parse.get("gate") or {}).get("forced"),
+        "forced": forced_by_gate(parse),
     }
 
 

@@ -233,3 +233,18 @@ def test_most_training_examples_of_distress_are_caught_by_the_patterns_too() -> 
         labelled = [e for e in INTENT_EXAMPLES["training"] if e.name == intent]
         caught = [e for e in labelled if safety.safety_signal(e.text) in safety.ORDER[: RANK[intent] + 1]]
         assert len(caught) >= floor * len(labelled), (intent, len(caught), len(labelled))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jai fait un infarctus l'an dernier, je suis a 100 % pour combien de temps ?",
+        "javais fait un avc en mars, c'est une ald ?",
+    ],
+)
+def test_past_events_in_sms_spelling_are_not_emergencies(text: str) -> None:
+    assert safety.safety_signal(text) is None
+
+
+def test_a_present_emergency_in_sms_spelling_still_fires() -> None:
+    assert safety.safety_signal("je fais un infarctus la, jai mal au bras") == "emergency"

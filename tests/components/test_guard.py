@@ -551,3 +551,24 @@ def test_redaction_is_registered_once() -> None:
         assert plugin_manager().is_registered(guard._PLUGIN)
     finally:
         plugin_manager().unregister(guard._PLUGIN)
+
+
+@pytest.mark.parametrize(
+    "text, kwargs, reason",
+    [
+        ("je veux mourir", {}, "safety"),
+        ("azertyuiop", {}, "gibberish"),
+        ("x", {"report": {"masked": ["nir"], "truncated": False}}, "identifier"),
+        ("x", {"report": {"masked": [], "truncated": True}}, "too_long"),
+        ("combien de temps dure mon ald", {"answer_confidence": 0.2}, "faq_unsure"),
+    ],
+)
+def test_the_gate_records_why_it_decided(text, kwargs, reason) -> None:
+    message = gate(classified("faq", 0.9, text=text, **kwargs))
+    parsed = message.as_dict(only_output_properties=True)
+    assert parsed["gate"] == {"reason": reason, "intent": parsed["intent"]["name"]}
+
+
+def test_the_gate_records_nothing_when_the_classifier_stands() -> None:
+    message = gate(classified("faq", 0.9, text="combien de temps dure mon ald", answer_confidence=0.9))
+    assert "gate" not in message.as_dict(only_output_properties=True)
