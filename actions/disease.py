@@ -7,6 +7,7 @@ uses the one said before, and says so."""
 
 from __future__ import annotations
 
+import re
 from typing import List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -14,8 +15,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import answered
+from actions.base import LAST_TOPIC, answered
 from ald import ald_list
+from ald.text import fold
 
 
 def intro(label: str, remembered: bool) -> str:
@@ -55,6 +57,32 @@ def severe_forms_entry(match: ald_list.AldMatch) -> Optional[ald_list.AldMatch]:
     return ald_list.match_from_key(match.hint[len(prefix) :])
 
 
+#: The patient says the disease just talked about is a severe form ("c'est une forme sévère",
+#: "son médecin parle d'une forme grave").
+SEVERE_FORM = re.compile(r"\b(grave|graves|severe|severes|serieuse|avancee|invalidante|lourde)\b")
+
+
+def severe_form_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+    """After the "severe forms belong to n° X" answer, a message saying the form is severe gets
+    what that entry means (None otherwise)."""
+    name = tracker.get_slot("disease_name")
+    if tracker.get_slot(LAST_TOPIC) != "disease" or not name:
+        return None
+    text = fold(str((tracker.latest_message or {}).get("text") or ""))
+    match = ald_list.lookup_disease(str(name))
+    severe = severe_forms_entry(match) if match is not None else None
+    if severe is None or severe.entry is None or not SEVERE_FORM.search(text) or match is None:
+        return None
+    dispatcher.utter_message(
+        response="utter_disease_severe_form_told",
+        ald_name=match.label,
+        ald_number=str(severe.entry.number),
+        list_name=severe.label,
+        duration=ald_list.duration_text_fr(severe),
+    )
+    return [answered("disease")]
+
+
 def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher, remembered: bool) -> List[EventType]:
     """What the list says of the disease in memory; asks for it when none is known."""
     match = remembered_match(tracker)
@@ -80,7 +108,7 @@ def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher, remembere
     elif severe is not None and severe.entry is not None:
         dispatcher.utter_message(
             response="utter_disease_severe_forms",
-            ald_name=match.label,
+            ald_name=match.label[:1].upper() + match.label[1:],
             ald_number=str(severe.entry.number),
             list_name=severe.label,
         )

@@ -10,7 +10,9 @@ The memory (actions/memory.py) has already kept what the message says. Then, in 
    maladie de Parkinson") → what the list says of it;
 4. it states another part of the situation (an ALD situation, a sick leave) → what it means,
    and the natural next questions as buttons;
-5. nothing of the above → the neutral answer of the intent (as before)."""
+5. right after "the severe forms of this disease belong to n° X", it says the form is severe →
+   what that entry means;
+6. nothing of the above → the neutral answer of the intent (as before)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answering import ANSWERS
 from actions.base import LAST_TOPIC, slots_set_now
-from actions.disease import answer_disease
+from actions.disease import answer_disease, severe_form_answer
 from actions.table import FORMS
 
 #: A date slot → the form whose answer it allows on its own.
@@ -72,7 +74,7 @@ def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> O
     if "sick_leave" in changed:
         dispatcher.utter_message(response="utter_sick_leave_noted")
         return []
-    return None
+    return severe_form_answer(tracker, dispatcher)
 
 
 class ActionContext(Action):

@@ -78,3 +78,25 @@ async def test_a_disease_whose_severe_forms_are_listed(run, text, number):
     msg = (await run(ActionDiseaseAld(), after_memory(text))).message
     assert msg["response"] == "utter_disease_severe_forms"
     assert msg["ald_number"] == number
+    assert msg["ald_name"][0].isupper()  # it starts the sentence
+
+
+@pytest.mark.parametrize(
+    "text", ["c'est une forme severe, elle a du mal a marcher", "son medecin parle d'une forme grave"]
+)
+async def test_a_severe_form_told_after_the_severe_forms_answer(run, text):
+    from actions.followup import ActionContext
+
+    slots = {"disease_name": "neuropathie", "last_topic": "disease"}
+    ran = await run(ActionContext(), after_memory(text, intent="inform", slots=slots))
+    assert ran.message["response"] == "utter_disease_severe_form_told"
+    assert ran.message["ald_number"] == "9"
+    assert "ans" in ran.message["duration"]
+
+
+async def test_grave_said_of_a_disease_without_severe_forms_is_not_taken_for_one(run):
+    from actions.followup import ActionContext
+
+    slots = {"disease_name": "fibromyalgie", "last_topic": "disease"}
+    ran = await run(ActionContext(), after_memory("c'est grave ?", intent="inform", slots=slots))
+    assert ran.message.get("response") != "utter_disease_severe_form_told"
