@@ -217,6 +217,9 @@ _PATTERNS: Tuple[Tuple[str, re.Pattern[str]], ...] = (
             r"(?<=(?:le|du|au) )(?<![\w'](?:le|du|au) )(?P<d>\d{1,2})/(?P<m>\d{1,2})" r"(?![\d/]|\.\d)"
         ),
     ),
+    # ... or a message that is nothing but "5/9" (the answer to a date question)
+    # (only white space before it: checked in _raw_matches)
+    ("numeric_noyear", re.compile(r"(?<!\S)(?P<alone>)(?P<d>\d{1,2})/(?P<m>\d{1,2})(?=\s*[.!?]*\s*$)")),
     # [lundi] 10 janvier [2026] [dernier], le 1er mars, 1 er mars, premier mai
     (
         "textual",
@@ -290,6 +293,8 @@ def _raw_matches(folded: str) -> Iterator[Tuple[str, re.Match[str]]]:
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(folded):
             if kind == "numeric_noyear" and not (1 <= int(m["d"]) <= 31 and 1 <= int(m["m"]) <= 12):
+                continue
+            if "alone" in m.groupdict() and folded[: m.start()].strip():
                 continue
             yield kind, m
 

@@ -324,3 +324,15 @@ def test_today_paris(now: datetime, expected: date) -> None:
 
 def test_today_paris_reads_the_clock_without_argument() -> None:
     assert isinstance(today_paris(), date)
+
+
+@pytest.mark.parametrize(
+    "text, expected", [("5/9", date(2026, 9, 5)), (" 5/9 ?", date(2026, 9, 5)), ("12/3", date(2026, 3, 12))]
+)
+def test_a_message_that_is_only_day_and_month_is_a_date(text, expected) -> None:
+    assert parse_date_fr(text, date(2026, 12, 2), "past").value == expected
+
+
+@pytest.mark.parametrize("text", ["je prends 1/2 comprimé", "prendre 1/2", "5/9 et 6/9 ?"])
+def test_a_bare_fraction_inside_a_sentence_is_not_a_date(text) -> None:
+    assert find_dates(text) == []
