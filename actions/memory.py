@@ -112,8 +112,12 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         found["relative"] = facts.relative
 
     if asked != "ald_status":
-        status = next(iter(entity_values(tracker, "ald_status")), None)
-        status = coverage.ald_status_from_text(status) if status else facts.ald_status
+        # The whole message read with the vocabulary first: it sees the negation in "pas en
+        # ALD", which an extracted "ALD" entity alone does not.
+        status = facts.ald_status
+        entity = next(iter(entity_values(tracker, "ald_status")), None)
+        if status is None and entity:
+            status = coverage.ald_status_from_text(entity)
         if status:
             found["ald_status"] = status
 

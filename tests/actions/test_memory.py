@@ -141,3 +141,13 @@ def test_a_date_in_another_question_is_not_a_correction(tracker: Make) -> None:
         intent="ask_coverage",
     )
     assert "valid_until" not in remembered(t)
+
+
+def test_not_in_ald_wins_over_an_extracted_ald_entity(tracker: Make) -> None:
+    t = tracker(text="pas en ALD", intent="inform", entities=[ent("ald_status", "exonerante")])
+    assert remembered(t)["ald_status"] == "aucune"
+
+
+def test_the_entity_is_used_when_the_text_says_nothing_the_vocabulary_knows(tracker: Make) -> None:
+    t = tracker(text="je suis en longue maladie truc", intent="inform", entities=[ent("ald_status", "exo")])
+    assert remembered(t)["ald_status"] == "exonerante"
