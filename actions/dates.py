@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Dict, List, Tuple, Type
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -156,7 +156,11 @@ class ActionAnswerExoneration(FormAnswer):
             ends_on=format_date_fr(r.ends_on),
             renewal_note=note,
         )
-        return []
+        # The estimated end is what "et il faudra le renouveler quand ?" needs next; a date the
+        # patient gave (from the volet) is never replaced by the estimate.
+        if r.ambiguous or tracker.get_slot("valid_until"):
+            return []
+        return [SlotSet("valid_until", r.ends_on.isoformat())]
 
 
 # --------------------------------------------------------------------------- retroactive

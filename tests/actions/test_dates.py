@@ -216,6 +216,16 @@ async def test_exoneration_end(run, tracker):
     msg = ran.message
     assert msg["response"] == "utter_exoneration_end"
     assert msg["ends_on"] == "12 mars 2034" and msg["duration"].startswith("10 ans")
+    # The estimate is kept for the renewal question that usually follows...
+    assert {"event": "slot", "name": "valid_until", "value": "2034-03-12", "timestamp": None} in [
+        dict(e, timestamp=None) for e in ran.events
+    ]
+
+
+async def test_exoneration_end_never_replaces_the_date_of_the_volet(run, tracker):
+    slots = {"ald_key": "8", "agreement_date": "2024-03-12", "valid_until": "2033-01-31"}
+    ran = await run(ActionAnswerExoneration(), tracker(slots))
+    assert not [e for e in ran.events if e.get("name") == "valid_until"]
 
 
 @pytest.mark.parametrize(
