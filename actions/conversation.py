@@ -3,21 +3,17 @@ person, fallback with the closest topics, and the end of a form left unanswered.
 
 from __future__ import annotations
 
-import re
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answering import ANSWERS
-from actions.base import LAST_TOPIC, MISSES
-from actions.disease import answer_disease
-from actions.followup import answer_from_context
+from actions.base import MISSES
+from actions.followup import answer_from_context, follow_up_answer
 from ald import clock, figures, gibberish, helpline
 from ald.content import load_content
-from ald.text import fold
 
 
 class ActionSessionStart(Action):
@@ -76,40 +72,6 @@ def closest_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
         if len(buttons) == limit:
             break
     return buttons
-
-
-#: A short question that only makes sense after the previous answer ("je dois faire quoi et
-#: avant quand ?", "et donc c'est quand ?").
-FOLLOW_UP = re.compile(
-    r"\b(quand|quelle date|avant quand|jusqu'?a quand|quoi faire|faire quoi|comment|"
-    r"combien|et donc|et alors|c'est a dire|ca veut dire)\b"
-)
-
-
-#: A short question about the disease just talked about ("elle y a droit ?", "c'est une ALD ?").
-DISEASE_FOLLOW_UP = re.compile(r"\b(ald|100 ?%?|droit|pris en charge|prise en charge|liste|reconnue?)\b")
-
-
-def follow_up_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
-    """Not understood, but a short follow-up right after a personal answer: that answer again,
-    said as such (a question about something else gets the usual fallback)."""
-    topic = tracker.get_slot(LAST_TOPIC)
-    text = fold(str((tracker.latest_message or {}).get("text") or ""))
-    disease_known = tracker.get_slot("ald_key") or tracker.get_slot("disease_name")
-    short = len(text.split()) <= 12
-    about_it = DISEASE_FOLLOW_UP.search(text) or FOLLOW_UP.search(text)
-    if topic == "disease" and disease_known and short and about_it:
-        return answer_disease(tracker, dispatcher, remembered=True)
-    action = ANSWERS.get(str(topic))
-    if (
-        action is None
-        or len(text.split()) > 12
-        or not FOLLOW_UP.search(text)
-        or not action.can_answer(tracker)
-    ):
-        return None
-    dispatcher.utter_message(response="utter_follow_up")
-    return action.answer(dispatcher, tracker)
 
 
 class ActionFallback(Action):

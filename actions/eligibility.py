@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -103,4 +103,27 @@ class ActionAnswerEligibility(FormAnswer):
             else ""
         )
         dispatcher.utter_message(response=f"utter_elig_{result.kind}", disease=disease)
+        return []
+
+
+class ActionAskEligLongTerm(Action):
+    """The form's first question. When the message that started it named a disease of the list
+    ("infarctus l'an dernier, j'ai droit à l'ALD ?"), what the list says of it comes first: that
+    is half the answer, and the patient sees the disease was understood."""
+
+    def name(self) -> str:
+        return "action_ask_elig_long_term"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        match = remembered_match(tracker)
+        first_question = not any(tracker.get_slot(slot) is not None for slot in ELIG_SLOTS.values())
+        if first_question and match is not None and match.status == "on_list" and match.entry is not None:
+            dispatcher.utter_message(
+                response="utter_listed_disease_noted",
+                ald_name=f"{match.label[0].upper()}{match.label[1:]}",
+                ald_number=str(match.entry.number),
+            )
+        dispatcher.utter_message(response="utter_ask_elig_long_term")
         return []

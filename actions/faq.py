@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import slot_date
 from actions.disease import remembered_match
+from actions.followup import WHEN_FOLLOW_UP, follow_up_answer
 from ald import ald_list, clock, delays
 from ald.dates import format_date_fr
 
@@ -61,6 +62,9 @@ def context_line(topic: str, tracker: Tracker) -> Optional[str]:
     return None
 
 
+SHORT_FOLLOW_UP_WORDS = 5
+
+
 class ActionFaq(Action):
     """Sends the FAQ answer picked for the message, then the line that applies it to the user."""
 
@@ -70,6 +74,13 @@ class ActionFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        # A very short question right after a personal answer ("pr cb de temps ?" after the
+        # disease) is about that answer, whatever FAQ topic its words alone suggest.
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if len(text.split()) <= SHORT_FOLLOW_UP_WORDS:
+            events = follow_up_answer(tracker, dispatcher, WHEN_FOLLOW_UP)
+            if events is not None:
+                return events
         topic = topic_of(tracker)
         if topic is None:  # no topic picked: the fallback says so and offers the topics
             dispatcher.utter_message(response="utter_fallback_generic")

@@ -16,6 +16,7 @@ The memory (actions/memory.py) has already kept what the message says. Then, in 
 
 from __future__ import annotations
 
+import re
 from typing import List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -27,6 +28,7 @@ from actions.answering import ANSWERS
 from actions.base import LAST_TOPIC, slots_set_now
 from actions.disease import answer_disease, severe_form_answer
 from actions.table import FORMS
+from ald.text import fold
 
 #: A date slot → the form whose answer it allows on its own.
 DATE_TOPICS = {
@@ -75,6 +77,48 @@ def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> O
         dispatcher.utter_message(response="utter_sick_leave_noted")
         return []
     return severe_form_answer(tracker, dispatcher)
+
+
+#: A short question that only makes sense after the previous answer ("je dois faire quoi et
+#: avant quand ?", "et donc c'est quand ?").
+FOLLOW_UP = re.compile(
+    r"\b(quand|kan|quelle date|avant quand|jusqu'?a quand|quoi faire|faire quoi|comment|"
+    r"combien|cb|cmb|et donc|et alors|c'est a dire|ca veut dire|(que|qu'est-ce que|qu'est ce que|"
+    r"kesk|ke) (je|j'|il|elle|on) (dois|doit|fais|fait|faut)|je dois faire|dois-je faire|"
+    r"(combien|cb) de (temps|tps)|ca dure)\b"
+)
+
+
+#: A short question about the disease just talked about ("elle y a droit ?", "c'est une ALD ?").
+DISEASE_FOLLOW_UP = re.compile(r"\b(ald|100 ?%?|droit|pris en charge|prise en charge|liste|reconnue?)\b")
+
+
+#: The narrower cues that override a confident FAQ topic (actions/faq.py): time and duration,
+#: what to do ("comment" alone may start a new question).
+WHEN_FOLLOW_UP = re.compile(
+    r"\b(quand|kan|avant quand|jusqu'?a quand|quelle date|combien|cb|cmb|ca dure|faire quoi|"
+    r"quoi faire|je dois faire|dois-je faire)\b"
+)
+
+
+def follow_up_answer(
+    tracker: Tracker, dispatcher: CollectingDispatcher, cue: re.Pattern[str] = FOLLOW_UP
+) -> Optional[List[EventType]]:
+    """A short follow-up right after a personal answer (`cue` says which words make one): that
+    answer again, said as such; None for a question about something else."""
+    topic = tracker.get_slot(LAST_TOPIC)
+    text = fold(str((tracker.latest_message or {}).get("text") or ""))
+    if len(text.split()) > 12:
+        return None
+    disease_known = tracker.get_slot("ald_key") or tracker.get_slot("disease_name")
+    about_it = cue.search(text) or (cue is FOLLOW_UP and DISEASE_FOLLOW_UP.search(text))
+    if topic == "disease" and disease_known and about_it:
+        return answer_disease(tracker, dispatcher, remembered=True)
+    action = ANSWERS.get(str(topic))
+    if action is None or not cue.search(text) or not action.can_answer(tracker):
+        return None
+    dispatcher.utter_message(response="utter_follow_up")
+    return action.answer(dispatcher, tracker)
 
 
 class ActionContext(Action):

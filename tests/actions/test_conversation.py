@@ -148,3 +148,21 @@ async def test_a_fallback_answered_from_context_does_not_count_as_a_miss(run, tr
     ]
     ran = await run(ActionFallback(), tracker(intent="nlu_fallback", text="bof", events=events))
     assert ran.message["response"] != "utter_fallback_helpline"
+
+
+@pytest.mark.parametrize("text", ["c pr cb de tps", "et ca dure combien ?", "pour combien de temps"])
+async def test_sms_follow_ups_after_a_disease_answer(run, tracker, text):
+    t = tracker({"ald_key": "16", "last_topic": "disease"}, text=text, intent="nlu_fallback")
+    ran = await run(ActionFallback(), t)
+    assert ran.message["ald_number"] == "16" and ran.message["duration"] == "10 ans"
+
+
+async def test_what_to_do_after_a_renewal_answer(run, tracker, today):
+    today("2026-12-02")
+    t = tracker(
+        {"last_topic": "renewal_form", "valid_until": "2027-04-22"},
+        text="qu'est-ce que je dois faire ?",
+        intent="nlu_fallback",
+    )
+    ran = await run(ActionFallback(), t)
+    assert [m["response"] for m in ran.messages] == ["utter_follow_up", "utter_renewal_ok"]

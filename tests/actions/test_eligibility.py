@@ -80,3 +80,23 @@ async def test_a_disease_instead_of_a_duration_is_noted_not_a_miss(tracker, disp
 async def test_durations_answer_the_long_term_question(tracker, dispatcher, domain, text, long_term):
     result = ValidateEligibilityForm().validate_elig_long_term(text, dispatcher, tracker(text=text), domain)
     assert result == {"elig_long_term": long_term}
+
+
+async def test_the_first_question_says_first_what_the_list_says_of_the_disease(run, tracker):
+    from actions.eligibility import ActionAskEligLongTerm
+
+    ran = await run(ActionAskEligLongTerm(), tracker({"ald_key": "13"}))
+    first, question = ran.messages
+    assert first["response"] == "utter_listed_disease_noted" and first["ald_number"] == "13"
+    assert first["ald_name"] == "La maladie coronaire"
+    assert question["response"] == "utter_ask_elig_long_term"
+
+
+@pytest.mark.parametrize(
+    "slots", [{}, {"disease_name": "fibromyalgie"}, {"ald_key": "13", "elig_on_list": True}]
+)
+async def test_otherwise_only_the_question(run, tracker, slots):
+    from actions.eligibility import ActionAskEligLongTerm
+
+    ran = await run(ActionAskEligLongTerm(), tracker(slots))
+    assert [m["response"] for m in ran.messages] == ["utter_ask_elig_long_term"]

@@ -48,3 +48,25 @@ async def test_a_renewal_question_with_the_end_of_validity_known(run, tracker, t
 async def test_no_topic_picked_is_never_silent(run, tracker):
     ran = await run(ActionFaq(), tracker(text="??", intent="faq"))
     assert ran.message["response"] == "utter_fallback_generic"
+
+
+async def test_a_very_short_time_question_after_a_disease_answer_is_about_it(run, tracker):
+    t = tracker(
+        {"ald_key": "8", "last_topic": "disease"},
+        text="pr cb de temps",
+        intent="faq",
+        parse_extra=picked("delai_reponse"),
+    )
+    ran = await run(ActionFaq(), t)
+    assert ran.message["response"] == "utter_disease_on_list" and ran.message["duration"].startswith("10 ans")
+
+
+async def test_a_short_new_question_after_a_disease_answer_gets_its_faq_answer(run, tracker):
+    t = tracker(
+        {"ald_key": "8", "last_topic": "disease"},
+        text="comment faire la demande ?",
+        intent="faq",
+        parse_extra=picked("qui_redige"),
+    )
+    ran = await run(ActionFaq(), t)
+    assert ran.message["response"] == "utter_faq/qui_redige"
