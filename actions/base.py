@@ -15,9 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.table import FORMS, SlotSpec, slot_spec
-from ald import ald_list, answers, clock, dates, figures
+from ald import ald_list, answers, clock, context, dates, figures
 from ald.content import load_content
 from ald.dates import MustBe, Prefer, format_date_fr
+from ald.text import fold
 
 # --------------------------------------------------------------------------- wording
 
@@ -66,6 +67,18 @@ def optional_bool(tracker: Tracker, slot: str) -> Optional[bool]:
     """A yes/no slot for a rule: True or False once answered, None while unknown."""
     value = tracker.get_slot(slot)
     return value if isinstance(value, bool) else None
+
+
+def role_date(slot: str, value: Any, tracker: Tracker) -> Optional[str]:
+    """The date the latest message gives this slot by its role words, when `value` is one of
+    several dates of that message: Rasa's entity mapping takes one of them blindly ("demande
+    le 1er septembre, accord le 10 octobre" gave the request 10 octobre), the memory's reading
+    (ald.context) knows which date is which. None otherwise."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if not isinstance(value, str) or len(dates.find_dates(text)) < 2 or fold(value) not in fold(text):
+        return None
+    when = context.read_context(text, clock.today()).dates.get(slot)
+    return when.isoformat() if when else None
 
 
 def resolve_date(
@@ -158,7 +171,9 @@ class FormValidator(FormValidationAction, ABC):
         self, slot: SlotSpec, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Dict[str, Any]:
         """A date slot read as `slot` says: {name: ISO date}, or {name: None} and the error."""
-        when, error, kwargs = resolve_date(value, slot.prefer, slot.must_be)
+        when, error, kwargs = resolve_date(
+            role_date(slot.name, value, tracker) or value, slot.prefer, slot.must_be
+        )
         if when is None:
             # A date read but impossible or on the wrong side of today was understood: its own
             # answer, not a miss. Only text that holds no date counts towards giving up.

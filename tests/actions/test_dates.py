@@ -257,3 +257,16 @@ async def test_agreement_before_request_is_refused(today, tracker, dispatcher, d
     result = ValidateRetroactiveForm().validate_agreement_date("20 avril", dispatcher, t, domain)
     assert result == {"agreement_date": None}
     assert dispatcher.messages[0]["response"] == "utter_agreement_before_request"
+
+
+async def test_two_dates_of_one_message_go_to_their_roles(tracker, dispatcher, domain, today):
+    """Rasa's entity mapping gives the request the last date of the message; the words say which
+    is which."""
+    from actions.dates import ValidateRetroactiveForm
+
+    today("2026-12-02")
+    text = "ma demande est partie le 1er septembre et l'accord est arrive le 10 octobre, rembourse ?"
+    t = tracker(text=text, intent="ask_retroactive")
+    got = ValidateRetroactiveForm().validate_request_date("10 octobre", dispatcher, t, domain)
+    assert got["request_date"] == "2026-09-01"
+    assert got.get("agreement_date") in (None, "2026-10-10")
