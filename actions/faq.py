@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import slot_date
 from actions.disease import remembered_match
-from actions.followup import WHEN_FOLLOW_UP, follow_up_answer
+from actions.followup import WHEN_FOLLOW_UP, follow_up_answer, recompute_last_answer
 from ald import ald_list, clock, delays
 from ald.dates import format_date_fr
 
@@ -74,6 +74,11 @@ class ActionFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        # "Et si la consultation n'était pas dans le protocole ?" reads like a question on the
+        # protocol, but changes what the last personal answer used: that answer, recomputed.
+        events = recompute_last_answer(tracker, dispatcher)
+        if events is not None:
+            return events
         # A very short question right after a personal answer ("pr cb de temps ?" after the
         # disease) is about that answer, whatever FAQ topic its words alone suggest.
         text = str((tracker.latest_message or {}).get("text") or "")

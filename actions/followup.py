@@ -50,15 +50,23 @@ def answer_for(topic: str, tracker: Tracker, dispatcher: CollectingDispatcher) -
     return [*action.answer(dispatcher, tracker), SlotSet(LAST_TOPIC, topic)]
 
 
-def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
-    """Steps 1 to 4 of the module docstring; None when the message told nothing new. Also used
-    for a message the NLU did not understand: what it tells still counts (actions/conversation.py)."""
+def recompute_last_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+    """Step 1: the message changed what the last personal answer used ("et si ce n'était pas
+    dans le protocole ?") → that answer, recomputed; None otherwise."""
     changed = {k for k, v in slots_set_now(tracker).items() if v is not None}
     last = tracker.get_slot(LAST_TOPIC)
     if last in FORMS and changed & set(FORMS[last].slots):
-        events = answer_for(last, tracker, dispatcher)
-        if events is not None:
-            return events
+        return answer_for(last, tracker, dispatcher)
+    return None
+
+
+def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+    """Steps 1 to 4 of the module docstring; None when the message told nothing new. Also used
+    for a message the NLU did not understand: what it tells still counts (actions/conversation.py)."""
+    events = recompute_last_answer(tracker, dispatcher)
+    if events is not None:
+        return events
+    changed = {k for k, v in slots_set_now(tracker).items() if v is not None}
     for slot, topic in DATE_TOPICS.items():
         if slot in changed:
             events = answer_for(topic, tracker, dispatcher)

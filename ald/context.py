@@ -76,20 +76,20 @@ _STATUS_RES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bald exo\w*|\bexoner\w*|\b(?:suis|est|etre|mis|mise|passe|passee) "
             r"(?:en|a|au) (?:ald|100)|\bprise? en charge (?:a|au) 100 ?% pour (?:mon|ma|mes|son|sa)\b|"
-            r"\b(?:en|mon|son|ma|une) ald (?:pour|depuis|a 100)|\bj'ai (?:l'|une )ald\b|"
+            r"\b(?:en|mon|son|ma|une) ald (?:pour|depuis|a 100)|\bj'ai (?:l'|une )ald\b|\ben ald (?:au )?100\b|"
             r"\bmon 100 ?%|\bson 100 ?%|\breconnue? en ald"
         ),
     ),
 )
 _IN_PROTOCOL_NO = re.compile(
     r"\b(?:pas|plus|jamais) (?:prevue?s?|inscrite?s?|notee?s?|marquee?s?|ecrite?s?|mise?s?) "
-    r"(?:au|dans|sur) (?:le |mon |son |ce )?protocole|\bhors (?:du )?protocole|"
-    r"\bpas dans (?:le |mon |son )?protocole|\bpas sur (?:le |mon |son )?protocole"
+    r"(?:au|dans|ds|sur) (?:le |mon |son |ce )?protocole|\bhors (?:du )?protocole|"
+    r"\bpas (?:dans|ds) (?:le |mon |son )?protocole|\bpas sur (?:le |mon |son )?protocole"
 )
 _IN_PROTOCOL_YES = re.compile(
     r"\b(?:prevue?s?|inscrite?s?|notee?s?|marquee?s?|ecrite?s?|mise?s?|figure|"
-    r"indiquee?s?|listee?s?) (?:au|dans|sur) (?:le |mon |son |ce |leur )?protocole|"
-    r"\bdans (?:le |mon |son )?protocole\b|\bsur (?:le |mon |son )?protocole\b|"
+    r"indiquee?s?|listee?s?) (?:au|dans|ds|sur) (?:le |mon |son |ce |leur )?protocole|"
+    r"\b(?:dans|ds) (?:le |mon |son )?protocole\b|\bsur (?:le |mon |son )?protocole\b|"
     r"\bau protocole\b"
 )
 _LINKED_NO = re.compile(

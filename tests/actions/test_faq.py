@@ -70,3 +70,24 @@ async def test_a_short_new_question_after_a_disease_answer_gets_its_faq_answer(r
     )
     ran = await run(ActionFaq(), t)
     assert ran.message["response"] == "utter_faq/qui_redige"
+
+
+async def test_what_if_after_a_coverage_answer_recomputes_it(run, tracker):
+    slots = {
+        "last_topic": "coverage_form",
+        "care_kind": "consultation_specialiste",
+        "ald_status": "exonerante",
+        "linked_to_ald": True,
+        "in_protocol": False,
+    }
+    events = [{"event": "user", "text": "x"}, {"event": "slot", "name": "in_protocol", "value": False}]
+    t = tracker(
+        slots,
+        text="et si la consultation n'etait pas dans le protocole ?",
+        intent="faq",
+        parse_extra=picked("contenu_protocole"),
+        events=events,
+    )
+    ran = await run(ActionFaq(), t)
+    assert ran.message["response"].startswith("utter_coverage_")
+    assert ran.message["response"] != "utter_coverage_100"

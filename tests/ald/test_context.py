@@ -143,3 +143,15 @@ def test_sick_leave() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "azertyuiop", "🙂🙂", "<b>x</b>", "x" * 10000])
 def test_nothing_in_noise(text: str) -> None:
     assert read_context(text, TODAY).is_empty()
+
+
+@pytest.mark.parametrize(
+    "text, status, in_protocol",
+    [
+        ("en ald 100%, mes prises de sang prevues ds le protocole c rembourse comment", "exonerante", True),
+        ("la kine c pas ds mon protocole", None, False),
+    ],
+)
+def test_sms_spellings_of_the_situation_and_the_protocol(text, status, in_protocol) -> None:
+    facts = read_context(text, date(2026, 12, 2))
+    assert (facts.ald_status, facts.in_protocol) == (status, in_protocol)
