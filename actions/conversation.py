@@ -3,14 +3,14 @@ person, fallback with the closest topics, and the end of a form left unanswered.
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import MISSES
+from actions.base import LAST_TOPIC, MISSES
 from actions.followup import answer_from_context, follow_up_answer
 from ald import clock, figures, gibberish, helpline
 from ald.content import load_content
@@ -74,6 +74,29 @@ def closest_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
     return buttons
 
 
+#: How sure the NLU must still be of a topic that follows the last answer (its share among the
+#: FAQ topics) for the fallback to answer it.
+FOLLOW_UP_TOPIC_MIN = 0.25
+
+
+def likely_follow_up_topic(tracker: Tracker) -> Optional[str]:
+    """The FAQ topic an unsure message most likely asks, when it is one that naturally follows
+    the last personal answer (content/topics.yml `follow_ups`); None otherwise."""
+    parse = tracker.latest_message or {}
+    if (parse.get("gate") or {}).get("reason") != "faq_unsure":
+        return None  # unsure of the intent itself, or forced (gibberish...): nothing to guess
+    ranking = (((parse.get("response_selector") or {}).get("faq") or {}).get("ranking")) or []
+    if not ranking:
+        return None
+    best = ranking[0]
+    topic = str(best.get("intent_response_key") or "").split("/", 1)[-1]
+    content = load_content("topics.yml")
+    expected = (content.get("follow_ups") or {}).get(str(tracker.get_slot(LAST_TOPIC)), [])
+    if topic in expected and float(best.get("confidence") or 0.0) >= FOLLOW_UP_TOPIC_MIN:
+        return topic
+    return None
+
+
 class ActionFallback(Action):
     """Low confidence: say so, propose the closest topics; after two misses in a row, a person."""
 
@@ -103,6 +126,12 @@ class ActionFallback(Action):
         followup = follow_up_answer(tracker, dispatcher)
         if followup is not None:
             return followup
+        likely = likely_follow_up_topic(tracker)
+        if likely is not None:
+            question = load_content("topics.yml")["topics"][likely]
+            dispatcher.utter_message(response="utter_understood_as", question=question)
+            dispatcher.utter_message(response=f"utter_faq/{likely}")
+            return []
         if misses >= 2:
             dispatcher.utter_message(response="utter_fallback_helpline")
             return []

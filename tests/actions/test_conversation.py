@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Dict
+
 import pytest
 
 from actions.conversation import (
@@ -166,3 +168,41 @@ async def test_what_to_do_after_a_renewal_answer(run, tracker, today):
     )
     ran = await run(ActionFallback(), t)
     assert [m["response"] for m in ran.messages] == ["utter_follow_up", "utter_renewal_ok"]
+
+
+def unsure_faq(topic: str, confidence: float) -> Dict[str, Any]:
+    """Parse data of a message the gate sent to the fallback because unsure of the FAQ topic."""
+    return {
+        "gate": {"reason": "faq_unsure", "intent": "nlu_fallback"},
+        "response_selector": {
+            "faq": {"ranking": [{"intent_response_key": f"faq/{topic}", "confidence": confidence}]}
+        },
+    }
+
+
+async def test_an_unsure_topic_that_follows_the_last_answer_is_answered_and_said_so(run, tracker):
+    t = tracker(
+        {"ald_key": "13", "last_topic": "disease"},
+        text="merci, et qui s'occupe de la demande ?",
+        intent="nlu_fallback",
+        parse_extra=unsure_faq("qui_redige", 0.33),
+    )
+    ran = await run(ActionFallback(), t)
+    understood, answer = ran.messages
+    assert understood["response"] == "utter_understood_as" and "protocole" in understood["question"]
+    assert answer["response"] == "utter_faq/qui_redige"
+
+
+@pytest.mark.parametrize(
+    "slots, parse",
+    [
+        ({"last_topic": "disease", "ald_key": "13"}, unsure_faq("transport", 0.6)),  # does not follow
+        ({"last_topic": "disease", "ald_key": "13"}, unsure_faq("qui_redige", 0.1)),  # too unsure
+        ({}, unsure_faq("qui_redige", 0.6)),  # no answer before
+        ({"last_topic": "disease", "ald_key": "13"}, {"gate": {"reason": "gibberish"}}),
+    ],
+)
+async def test_otherwise_the_usual_fallback(run, tracker, slots, parse):
+    t = tracker(slots, text="euh la demande truc", intent="nlu_fallback", parse_extra=parse)
+    ran = await run(ActionFallback(), t)
+    assert ran.messages[0]["response"].startswith("utter_fallback")

@@ -223,3 +223,11 @@ def test_first_question_of_a_date_form_gives_the_general_rule(response, figure):
     assert rule and "?" in question and "?" not in rule, text
     if figure:
         assert "{fig_" + figure + "}" in rule
+
+
+def test_follow_up_topics_follow_a_real_answer_and_exist() -> None:
+    content = yaml.safe_load((ROOT / "content" / "topics.yml").read_text(encoding="utf-8"))
+    answers = {"disease", *FORMS}
+    for after, topics in content["follow_ups"].items():
+        assert after in answers, after
+        assert set(topics) <= set(TOPICS), (after, set(topics) - set(TOPICS))
