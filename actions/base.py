@@ -77,7 +77,8 @@ def role_date(slot: str, value: Any, tracker: Tracker) -> Optional[str]:
     text = str((tracker.latest_message or {}).get("text") or "")
     if not isinstance(value, str) or len(dates.find_dates(text)) < 2 or fold(value) not in fold(text):
         return None
-    when = context.read_context(text, clock.today()).dates.get(slot)
+    roles = context.read_context(text, clock.today()).dates
+    when = next((d for role, d in roles.items() if role == slot), None)
     return when.isoformat() if when else None
 
 
