@@ -183,14 +183,21 @@ def test_no_duplicate_examples_across_intents():
     assert not clashes, clashes[:10]
 
 
-def test_held_out_set_is_separate_and_large_enough():
-    test = _nlu_examples("tests/nlu")
+@pytest.mark.parametrize("folder, at_least", [("tests/nlu", 400), ("tests/nlu-calibration", 300)])
+def test_held_out_and_calibration_sets_are_separate_and_large_enough(folder: str, at_least: int):
+    test = _nlu_examples(folder)
     n = sum(len(v) for v in test.values())
-    assert n >= 150, n
+    assert n >= at_least, n
     train = {e.lower() for v in TRAIN.values() for e in v}
     leaked = [e for v in test.values() for e in v if e.lower() in train]
-    assert not leaked, f"held-out messages also in training data: {leaked[:5]}"
+    assert not leaked, f"{folder} messages also in training data: {leaked[:5]}"
     assert set(test) <= set(TRAIN), set(test) - set(TRAIN)
+
+
+def test_calibration_set_is_not_the_held_out_set():
+    held_out = {e.lower() for v in _nlu_examples("tests/nlu").values() for e in v}
+    shared = [e for v in _nlu_examples("tests/nlu-calibration").values() for e in v if e.lower() in held_out]
+    assert not shared, shared[:5]
 
 
 def test_topics_cover_the_faq():
