@@ -32,6 +32,8 @@ DURATION_TOPICS = {
 }
 #: FAQ topics whose answer depends on the end of validity of the user's protocol.
 RENEWAL_TOPICS = {"renouvellement", "duree_validite"}
+#: FAQ topics whose answer depends on when the user's protocol was sent.
+DECISION_TOPICS = {"delai_reponse", "pas_de_nouvelles"}
 
 
 def topic_of(tracker: Tracker) -> Optional[str]:
@@ -52,6 +54,14 @@ def context_line(topic: str, tracker: Tracker) -> Optional[str]:
                 f"demandez le renouvellement à votre médecin traitant avant le "
                 f"{format_date_fr(renewal.ask_by)}."
             )
+    if topic in DECISION_TOPICS and tracker.get_slot("sent_date"):
+        d = delays.decision_delays(slot_date(tracker, "sent_date"), clock.today())
+        return (
+            f"Pour vous : protocole envoyé le {format_date_fr(d.sent)}. Sans observation du "
+            f"médecin conseil, son avis est réputé favorable vers le {format_date_fr(d.favourable_by)}, "
+            f"et la caisse doit décider vers le {format_date_fr(d.decision_by)} (à compter de la "
+            f"réception : quelques jours de plus pour un envoi papier)."
+        )
     match = remembered_match(tracker)
     if topic in DURATION_TOPICS and match is not None and match.entry is not None:
         return (

@@ -91,3 +91,16 @@ async def test_what_if_after_a_coverage_answer_recomputes_it(run, tracker):
     ran = await run(ActionFaq(), t)
     assert ran.message["response"].startswith("utter_coverage_")
     assert ran.message["response"] != "utter_coverage_100"
+
+
+async def test_a_delay_question_after_a_sending_date_says_the_dates_for_the_user(run, tracker, today):
+    today("2026-12-02")
+    t = tracker(
+        {"sent_date": "2026-11-05"},
+        text="et le delai du medecin conseil est deja passe ?",
+        intent="faq",
+        parse_extra=picked("delai_reponse"),
+    )
+    ran = await run(ActionFaq(), t)
+    assert ran.messages[0]["response"] == "utter_faq/delai_reponse"
+    assert "19 novembre 2026" in ran.messages[1]["text"] and "5 décembre 2026" in ran.messages[1]["text"]
