@@ -32,7 +32,8 @@ class ActionSessionStart(Action):
 
 
 class ActionHelpline(Action):
-    """Hand-off to a person: Santé Info Droits (open now or next opening) and 36 46."""
+    """Hand-off to a person: Santé Info Droits (open now or next opening; on a public holiday,
+    maybe closed and the next opening on a working day) and 36 46."""
 
     def name(self) -> str:
         return "action_helpline"
@@ -42,7 +43,13 @@ class ActionHelpline(Action):
     ) -> List[EventType]:
         now = clock.now()
         status = helpline.helpline_status(now)
-        if status.open_now:
+        if status.holiday is not None:
+            dispatcher.utter_message(
+                response="utter_helpline_holiday",
+                holiday=status.holiday,
+                next_opening=helpline.format_opening_fr(status.next_opening, now.date()),
+            )
+        elif status.open_now:
             dispatcher.utter_message(response="utter_helpline_open")
         else:
             dispatcher.utter_message(

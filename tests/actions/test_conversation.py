@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Dict
 
 import pytest
+import yaml
 
 from actions.conversation import (
     ActionFallback,
@@ -30,6 +32,8 @@ async def test_session_start_fills_every_figure_slot(run, tracker):
         ("2026-11-24T19:30:00+01:00", "utter_helpline_open"),  # Tuesday evening
         ("2026-11-23T18:00:00+01:00", "utter_helpline_closed"),  # Monday, closing time
         ("2026-11-28T10:00:00+01:00", "utter_helpline_closed"),  # Saturday
+        ("2026-12-24T15:00:00+01:00", "utter_helpline_open"),  # Thursday before Christmas
+        ("2027-03-26T15:00:00+01:00", "utter_helpline_open"),  # Good Friday: not a holiday here
     ],
 )
 async def test_helpline(now, run, tracker, now_iso, response):
@@ -38,6 +42,37 @@ async def test_helpline(now, run, tracker, now_iso, response):
     assert msg["response"] == response
     if response == "utter_helpline_closed":
         assert "14 h" in msg["next_opening"]
+
+
+@pytest.mark.parametrize(
+    "now_iso,holiday,next_opening",
+    [
+        ("2027-01-01T15:00:00+01:00", "Jour de l'an", "lundi 4 janvier à 14 h"),
+        ("2027-03-29T15:00:00+02:00", "Lundi de Pâques", "demain à 14 h"),
+        ("2026-05-01T15:00:00+02:00", "Fête du Travail", "lundi 4 mai à 14 h"),
+        ("2026-05-08T10:00:00+02:00", "Fête de la Victoire", "lundi 11 mai à 14 h"),
+        ("2026-05-14T15:00:00+02:00", "Ascension", "demain à 14 h"),
+        ("2027-05-17T19:00:00+02:00", "Lundi de Pentecôte", "demain à 14 h"),
+        ("2026-07-14T15:00:00+02:00", "Fête nationale", "demain à 14 h"),
+        ("2027-08-15T15:00:00+02:00", "Assomption", "demain à 14 h"),  # Sunday
+        ("2027-11-01T15:00:00+01:00", "Toussaint", "demain à 14 h"),
+        ("2026-11-11T15:00:00+01:00", "Armistice", "demain à 14 h"),
+        ("2026-12-25T15:00:00+01:00", "Noël", "lundi 28 décembre à 14 h"),
+    ],
+)
+async def test_helpline_on_a_holiday_never_says_open(now, run, tracker, now_iso, holiday, next_opening):
+    now(now_iso)
+    msg = (await run(ActionHelpline(), tracker())).message
+    assert msg["response"] == "utter_helpline_holiday"
+    assert (msg["holiday"], msg["next_opening"]) == (holiday, next_opening)
+
+
+def test_the_holiday_answer_says_so_first_then_when_it_reopens():
+    path = Path(__file__).resolve().parents[2] / "domain" / "responses" / "conversation.yml"
+    text = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]["utter_helpline_holiday"][0]["text"]
+    assert text.startswith("C'est un jour férié ({holiday}) : la ligne")
+    assert "peut-être fermée" in text and "{next_opening}" in text and "{fig_sid_telephone}" in text
+    assert "ouverte en ce moment" not in text
 
 
 def _user(intent: str) -> dict:
