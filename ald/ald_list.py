@@ -277,3 +277,28 @@ def _check_vocabulary() -> None:
 
 
 _check_vocabulary()
+
+
+#: Words of a question about a disease that are not the disease's name ("est-ce que la
+#: maladie de mon père est une ALD ?").
+_QUESTION_WORDS = frozenset(
+    """est ce que qu c cest c'est une un la le les l d de du des ma mon mes sa son ses ta ton
+    votre vos notre leur il elle ils elles on j je jai j'ai a ai as avez ont eu fait partie
+    liste ald alds affection affections longue duree maladie maladies pathologie reconnue
+    reconnu ou pas non oui bien aussi est-ce elle-meme et en au aux pour qui quoi quel quelle
+    sur dans avec ca cela ceci considere consideree comme 100 pourcent prise prise charge
+    pris droit avoir peut peux puis on y mere pere fils fille femme mari frere soeur enfant
+    bebe grand grand-mere grand-pere papa maman copine copain oncle tante ami amie diagnostique
+    diagnostiquee atteint atteinte souffre souffrir vient apprendre savoir voudrais veux
+    svp stp merci bonjour""".split()
+)
+
+
+def unknown_name_in(text: str) -> Optional[str]:
+    """What is left of a question about a disease once its question words are removed
+    ("glomerulite zorglub" in "est-ce que la glomérulite de Zorglub est une ALD ?"), when it
+    could be a disease's name (a word of 4 letters or more); None otherwise."""
+    left = [w for w in words(text).replace("'", " ").split() if w not in _QUESTION_WORDS]
+    if not any(len(w) >= 4 and not w.isdigit() for w in left):
+        return None
+    return " ".join(left)

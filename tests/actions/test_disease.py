@@ -100,3 +100,12 @@ async def test_grave_said_of_a_disease_without_severe_forms_is_not_taken_for_one
     slots = {"disease_name": "fibromyalgie", "last_topic": "disease"}
     ran = await run(ActionContext(), after_memory("c'est grave ?", intent="inform", slots=slots))
     assert ran.message.get("response") != "utter_disease_severe_form_told"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["est-ce que la glomérulite de Zorglub est une ALD ?", "j'ai une maladie de kikuchi, c'est une ald ?"],
+)
+async def test_a_name_the_list_does_not_know_is_said_unknown(run, text):
+    ran = await run(ActionDiseaseAld(), after_memory(text))
+    assert ran.message["response"] == "utter_disease_unknown_name"

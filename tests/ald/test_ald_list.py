@@ -247,3 +247,19 @@ def test_duration_text_empty_when_not_on_list() -> None:
 def test_match_from_key_unknown() -> None:
     with pytest.raises(KeyError):
         match_from_key("99")
+
+
+@pytest.mark.parametrize(
+    "text, left",
+    [
+        ("est-ce que la glomérulite de Zorglub est une ALD ?", "glomerulite zorglub"),
+        ("j'ai une maladie de kikuchi, c'est une ald ?", "kikuchi"),
+        ("est-ce que ma maladie est une ALD", None),
+        ("est-ce que mon fils peut avoir une ALD ?", None),
+        ("elle y a droit ?", None),
+    ],
+)
+def test_what_is_left_of_a_question_may_be_an_unknown_name(text, left) -> None:
+    from ald.ald_list import unknown_name_in
+
+    assert unknown_name_in(text) == left
