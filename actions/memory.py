@@ -14,6 +14,7 @@ Inside a form, the slot being asked is left to the form's own mappings and valid
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -25,6 +26,7 @@ from actions.eligibility import LONG_TERM_MONTHS
 from actions.table import FORMS
 from ald import answers, clock, context, coverage, dates
 from ald.ald_list import AldMatch, lookup_disease
+from ald.text import fold
 
 #: Intents after which a disease named in the whole text (not only as an entity) is kept.
 DISEASE_INTENTS = {
@@ -116,7 +118,9 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         # ALD", which an extracted "ALD" entity alone does not.
         status = facts.ald_status
         entity = next(iter(entity_values(tracker, "ald_status")), None)
-        if status is None and entity:
+        # An extracted "à 100 %" in a question ("remboursée à 100 % ?") is no situation: the
+        # entity counts alone only in a statement, or when it names the ALD itself.
+        if status is None and entity and (intent == "inform" or re.search(r"ald|exo", fold(entity))):
             status = coverage.ald_status_from_text(entity)
         if status:
             found["ald_status"] = status

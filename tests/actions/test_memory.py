@@ -151,3 +151,12 @@ def test_not_in_ald_wins_over_an_extracted_ald_entity(tracker: Make) -> None:
 def test_the_entity_is_used_when_the_text_says_nothing_the_vocabulary_knows(tracker: Make) -> None:
     t = tracker(text="je suis en longue maladie truc", intent="inform", entities=[ent("ald_status", "exo")])
     assert remembered(t)["ald_status"] == "exonerante"
+
+
+def test_a_hundred_percent_in_a_question_is_no_situation(tracker: Make) -> None:
+    t = tracker(
+        text="ma kiné est-elle remboursée à 100 % ?",
+        intent="ask_coverage",
+        entities=[ent("ald_status", "à 100 %")],
+    )
+    assert "ald_status" not in remembered(t)
