@@ -134,6 +134,8 @@ PROCESS_ENV: Dict[str, str] = {
     "RASA_TELEMETRY_ENABLED": "false",
     "TF_CPP_MIN_LOG_LEVEL": "2",
     "PYTHONHASHSEED": "0",  # reproducible trainings
+    # Rasa prints "Rasa server is up and running" on stdout: unbuffered, a log file has it at once.
+    "PYTHONUNBUFFERED": "1",
 }
 
 _BY_NAME: Dict[str, Setting] = {s.name: s for s in SETTINGS}

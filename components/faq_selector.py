@@ -74,6 +74,18 @@ TRUSTED_TYPES = [
 ]
 
 
+def _skops_io() -> Any:
+    """skops.io, imported without its side effect: it imports numpy.distutils, whose log set-up
+    lowers the ROOT logger to WARNING, which silenced every INFO line of the server after the
+    model was loaded (e.g. "Rasa server is up and running")."""
+    root = logging.getLogger()
+    level = root.level
+    import skops.io as sio
+
+    root.setLevel(level)
+    return sio
+
+
 def _model_code_digest() -> str:
     return hashlib.sha256(inspect.getsource(answer_model).encode()).hexdigest()[:16]
 
@@ -164,7 +176,7 @@ class FaqSelector(GraphComponent, IntentClassifier):
         return self._resource
 
     def persist(self) -> None:
-        import skops.io as sio
+        sio = _skops_io()
 
         with self._storage.write_to(self._resource) as folder:
             sio.dump(self._model, folder / MODEL_FILE)
@@ -178,8 +190,7 @@ class FaqSelector(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> FaqSelector:
-        import skops.io as sio
-
+        sio = _skops_io()
         config = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as folder:

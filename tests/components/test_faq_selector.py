@@ -154,3 +154,18 @@ def test_missing_sentence_vectors_are_a_clear_error(storage) -> None:
     selector = FaqSelector.create({"dense_featurizer": "use"}, storage, Resource("x"), context())
     with pytest.raises(ValueError, match="SentenceEncoderFeaturizer"):
         selector.train(TrainingData(training_examples=examples))
+
+
+def test_loading_skops_leaves_the_root_logger_level_alone() -> None:
+    """In a fresh process (the side effect happens on the first import only)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging; logging.basicConfig(level=logging.INFO)\n"
+        "from components.faq_selector import _skops_io; _skops_io()\n"
+        "import skops.io\n"
+        "print(logging.getLogger().level)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "20"
