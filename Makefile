@@ -23,7 +23,8 @@ RESULTS := $(word 7,$(PATHS))
 
 NLU_DATA := $(shell find $(DATA) -name '*.yml' 2>/dev/null)
 # What the model is trained from: config, domain (a file or a folder), data and the custom NLU
-# components.
+# components. Not content/: the action server reads it at run time (the FAQ answers of
+# content/faq/ are read again when their file changes), so editing it never retrains.
 MODEL_INPUTS := $(CONFIG) $(shell find $(DOMAIN) -name '*.yml' 2>/dev/null) $(NLU_DATA) \
                 $(wildcard components/*.py)
 

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, MISSES
+from actions.faq import send_faq_answer
 from actions.followup import answer_from_context, follow_up_answer
 from ald import clock, figures, gibberish, helpline
 from ald.content import load_content
@@ -137,7 +138,7 @@ class ActionFallback(Action):
         if likely is not None:
             question = load_content("topics.yml")["topics"][likely]
             dispatcher.utter_message(response="utter_understood_as", question=question)
-            dispatcher.utter_message(response=f"utter_faq/{likely}")
+            send_faq_answer(dispatcher, likely)
             return []
         if misses >= 2:
             dispatcher.utter_message(response="utter_fallback_helpline")

@@ -3,10 +3,16 @@
 A general question often follows a statement: "ma mère a Alzheimer… il faut refaire le papier
 pour le 100 %, comment ça se passe ?", "maladie de Parkinson : ALD ?" then "et le 100 % dure
 combien de temps ?". The general answer comes first; then one line that applies it to what
-the user told (the disease's duration, the renewal date), saying what it used."""
+the user told (the disease's duration, the renewal date), saying what it used.
+
+The answers themselves are content, not training data: content/faq/<theme>.yml, looked up when
+they are sent (ald/faq_answers.py), so an edited answer is served at once, with no training.
+Each is sent as its text and buttons, its {fig_...} filled from content/figures.yml, and named
+`utter_faq/<topic>` in the bot event's metadata (`utter_action`), as a domain response is."""
 
 from __future__ import annotations
 
+import logging
 from typing import List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -14,11 +20,13 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import slot_date
+from actions.base import fill_figures, slot_date
 from actions.disease import remembered_match
 from actions.followup import WHEN_FOLLOW_UP, follow_up_answer, recompute_last_answer
-from ald import ald_list, clock, delays
+from ald import ald_list, clock, delays, faq_answers
 from ald.dates import format_date_fr
+
+logger = logging.getLogger(__name__)
 
 #: FAQ topics whose answer depends on the disease's duration on the list.
 DURATION_TOPICS = {
@@ -41,6 +49,22 @@ def topic_of(tracker: Tracker) -> Optional[str]:
     selector = ((tracker.latest_message or {}).get("response_selector") or {}).get("faq") or {}
     key = str(((selector.get("response") or {}).get("intent_response_key")) or "")
     return key.split("/", 1)[1] if key.startswith("faq/") else None
+
+
+def send_faq_answer(dispatcher: CollectingDispatcher, topic: str) -> bool:
+    """Sends the answer of `topic` (content/faq/), figures filled in. A topic without an answer
+    (a file being edited, a topic removed) gets the generic fallback, never silence: False."""
+    found = faq_answers.answer(topic)
+    if found is None:
+        logger.error("no FAQ answer for the topic %r in %s", topic, faq_answers.folder())
+        dispatcher.utter_message(response="utter_fallback_generic")
+        return False
+    dispatcher.utter_message(
+        text=fill_figures(found.text),
+        buttons=[{"title": fill_figures(b.title), "payload": b.payload} for b in found.buttons],
+        utter_action=f"utter_faq/{topic}",
+    )
+    return True
 
 
 def context_line(topic: str, tracker: Tracker) -> Optional[str]:
@@ -100,7 +124,8 @@ class ActionFaq(Action):
         if topic is None:  # no topic picked: the fallback says so and offers the topics
             dispatcher.utter_message(response="utter_fallback_generic")
             return []
-        dispatcher.utter_message(response=f"utter_faq/{topic}")
+        if not send_faq_answer(dispatcher, topic):
+            return []
         line = context_line(topic, tracker)
         if line:
             dispatcher.utter_message(text=line)

@@ -124,6 +124,7 @@ SETTINGS: List[Setting] = [
     Setting("ALD_TODAY", "", "today's date, YYYY-MM-DD (empty: the Europe/Paris date)", exported=False),
     Setting("ALD_NOW", "", "the current time, ISO (empty: the clock)", exported=False),
     Setting("ALD_FIGURES", "", "another figures file (empty: content/figures.yml)", exported=False),
+    Setting("ALD_FAQ_ANSWERS", "", "another folder of FAQ answers (empty: content/faq/)", exported=False),
 ]
 
 #: Secrets: read from the environment only, never defaulted, never printed.

@@ -1,10 +1,18 @@
-"""action_faq: the FAQ answer picked, then what it means for what the user told."""
+"""action_faq: the FAQ answer picked (content/faq/, read at run time), then what it means for
+what the user told."""
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
 from typing import Any, Dict
 
+import pytest
+import yaml
+
 from actions.faq import ActionFaq
+from ald import faq_answers, figures
 
 
 def picked(topic: str) -> Dict[str, Any]:
@@ -18,7 +26,20 @@ async def test_the_answer_alone_when_nothing_is_known(run, tracker):
         ActionFaq(),
         tracker(text="qui remplit le protocole ?", intent="faq", parse_extra=picked("qui_redige")),
     )
-    assert [m["response"] for m in ran.messages] == ["utter_faq/qui_redige"]
+    assert [m["utter_action"] for m in ran.messages] == ["utter_faq/qui_redige"]
+
+
+async def test_the_answer_is_the_content_text_with_its_figures_and_buttons(run, tracker):
+    """Sent as text and buttons (no domain response: the answers are not training data), the
+    {fig_...} filled from content/figures.yml as the fig_* slots were."""
+    written = faq_answers.answer("delai_reponse")
+    assert written is not None and "{fig_delai_decision}" in written.text
+    t = tracker(text="ça prend combien de temps ?", intent="faq", parse_extra=picked("delai_reponse"))
+    message = (await run(ActionFaq(), t)).message
+    assert message["response"] is None and message["utter_action"] == "utter_faq/delai_reponse"
+    filled = re.sub(r"\{fig_(\w+)\}", lambda m: figures.figure(m.group(1)).value, written.text)
+    assert message["text"] == filled and "{" not in filled
+    assert message["buttons"] == [{"title": b.title, "payload": b.payload} for b in written.buttons]
 
 
 async def test_a_duration_question_after_a_disease(run, tracker):
@@ -29,7 +50,7 @@ async def test_a_duration_question_after_a_disease(run, tracker):
         parse_extra=picked("duree_exoneration"),
     )
     first, line = (await run(ActionFaq(), t)).messages
-    assert first["response"] == "utter_faq/duree_exoneration"
+    assert first["utter_action"] == "utter_faq/duree_exoneration"
     assert "Parkinson" in line["text"] and "n° 16" in line["text"] and "10 ans" in line["text"]
 
 
@@ -69,7 +90,7 @@ async def test_a_short_new_question_after_a_disease_answer_gets_its_faq_answer(r
         parse_extra=picked("qui_redige"),
     )
     ran = await run(ActionFaq(), t)
-    assert ran.message["response"] == "utter_faq/qui_redige"
+    assert ran.message["utter_action"] == "utter_faq/qui_redige"
 
 
 async def test_what_if_after_a_coverage_answer_recomputes_it(run, tracker):
@@ -102,5 +123,80 @@ async def test_a_delay_question_after_a_sending_date_says_the_dates_for_the_user
         parse_extra=picked("delai_reponse"),
     )
     ran = await run(ActionFaq(), t)
-    assert ran.messages[0]["response"] == "utter_faq/delai_reponse"
+    assert ran.messages[0]["utter_action"] == "utter_faq/delai_reponse"
     assert "19 novembre 2026" in ran.messages[1]["text"] and "5 décembre 2026" in ran.messages[1]["text"]
+
+
+@pytest.fixture
+def answers_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of content/faq/ that the answers are read from (ALD_FAQ_ANSWERS)."""
+    folder = tmp_path / "faq"
+    shutil.copytree(faq_answers.DEFAULT_DIR, folder)
+    monkeypatch.setenv("ALD_FAQ_ANSWERS", str(folder))
+    return folder
+
+
+def edit_answer(folder: Path, topic: str, text: str) -> None:
+    """Replaces the text of `topic`'s answer in its file, as an editor would."""
+    for path in sorted(folder.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if topic in doc["answers"]:
+            doc["answers"][topic]["text"] = text
+            path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            return
+    raise KeyError(topic)
+
+
+async def test_an_edited_answer_is_served_at_the_next_message(run, tracker, answers_copy):
+    """No training, no restart: the running action server reads the edited file again."""
+    t = tracker(text="qui remplit le protocole ?", intent="faq", parse_extra=picked("qui_redige"))
+    before = (await run(ActionFaq(), t)).message
+    assert before["text"].startswith("C'est votre médecin traitant")
+    edit_answer(answers_copy, "qui_redige", "Le médecin traitant, en {fig_delai_decision}. Source : ameli.fr")
+    after = (await run(ActionFaq(), t)).message
+    assert (
+        after["text"]
+        == f"Le médecin traitant, en {figures.figure('delai_decision').value}. Source : ameli.fr"
+    )
+    assert after["buttons"] == before["buttons"] and after["utter_action"] == "utter_faq/qui_redige"
+
+
+async def test_a_broken_edit_keeps_the_last_good_answers(run, tracker, answers_copy):
+    t = tracker(text="qui remplit le protocole ?", intent="faq", parse_extra=picked("qui_redige"))
+    before = (await run(ActionFaq(), t)).message
+    path = next(p for p in answers_copy.glob("*.yml") if "qui_redige:" in p.read_text(encoding="utf-8"))
+    path.write_text(path.read_text(encoding="utf-8") + "\n  oops: [\n", encoding="utf-8")
+    assert (await run(ActionFaq(), t)).message == before
+
+
+async def test_a_topic_without_answer_gets_the_fallback(run, tracker, answers_copy):
+    path = next(p for p in answers_copy.glob("*.yml") if "qui_redige:" in p.read_text(encoding="utf-8"))
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del doc["answers"]["qui_redige"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    t = tracker(
+        {"valid_until": "2027-06-30"}, text="qui remplit ?", intent="faq", parse_extra=picked("qui_redige")
+    )
+    assert (await run(ActionFaq(), t)).message["response"] == "utter_fallback_generic"
+
+
+async def test_rasa_records_the_answer_name_in_the_bot_event(run, tracker):
+    """What Rasa makes of the message the action server returns: the text and buttons, and
+    `utter_action` in the bot event's metadata, as for a domain response (the fallback counts
+    on it: a real answer ends a run of misunderstood messages)."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    sent = (
+        await run(ActionFaq(), tracker(text="qui remplit ?", intent="faq", parse_extra=picked("qui_redige")))
+    ).message
+    (event,) = await RemoteAction._utter_responses(
+        [dict(sent)],
+        CollectingOutputChannel(),
+        TemplatedNaturalLanguageGenerator({}),
+        DialogueStateTracker("t", []),
+    )
+    assert event.text == sent["text"] and event.data["buttons"] == sent["buttons"]
+    assert event.as_dict()["metadata"] == {"utter_action": "utter_faq/qui_redige"}

@@ -1,5 +1,6 @@
-"""Checks of the content (domain, training data, figures, phrases) that Rasa's own validator
-does not make: every answer reachable and well formed, figures from one place, enough examples."""
+"""Checks of the content (domain, FAQ answers, training data, figures, phrases) that Rasa's own
+validator does not make: every answer reachable and well formed, figures from one place, enough
+examples."""
 
 from __future__ import annotations
 
@@ -55,7 +56,18 @@ def _data_responses() -> Dict[str, list]:
     return responses
 
 
-ALL_RESPONSES = {**DOMAIN["responses"], **_data_responses()}
+def _faq_answers() -> Dict[str, list]:
+    """The FAQ answers of content/faq/, named as action_faq names them (utter_faq/<topic>) and
+    shaped like responses (a list of one variant), so that they get the checks of every answer."""
+    answers: Dict[str, list] = {}
+    for path in sorted((ROOT / "content" / "faq").glob("*.yml")):
+        for topic, answer in (yaml.safe_load(path.read_text(encoding="utf-8")).get("answers") or {}).items():
+            answers[f"utter_faq/{topic}"] = [answer]
+    return answers
+
+
+FAQ_ANSWERS = _faq_answers()
+ALL_RESPONSES = {**DOMAIN["responses"], **_data_responses(), **FAQ_ANSWERS}
 TRAIN = _nlu_examples("data")
 
 
@@ -155,7 +167,7 @@ def test_answer_form(name, text):
 
 
 def test_faq_answers_have_next_question_buttons():
-    faq = {n: v for n, v in ALL_RESPONSES.items() if n.startswith("utter_faq/")}
+    faq = FAQ_ANSWERS
     assert faq
     without = [n for n, v in faq.items() if not v[0].get("buttons")]
     assert len(without) <= len(faq) // 4, f"FAQ answers without buttons: {without}"
@@ -203,6 +215,15 @@ def test_calibration_set_is_not_the_held_out_set():
 def test_topics_cover_the_faq():
     faq = {i.split("/", 1)[1] for i in TRAIN if i.startswith("faq/")}
     assert faq == set(TOPICS), faq ^ set(TOPICS)
+    answered = {n.split("/", 1)[1] for n in FAQ_ANSWERS}
+    assert answered == set(TOPICS), answered ^ set(TOPICS)
+
+
+def test_no_answer_is_training_data():
+    """Answers live in the domain (utter_*) or in content/faq/ (FAQ), never in data/: an FAQ
+    answer there would be training data, and editing it would retrain the model."""
+    assert not _data_responses()
+    assert not [n for n in DOMAIN["responses"] if n.startswith("utter_faq")]
 
 
 def test_each_faq_topic_has_conversation_test():

@@ -1,5 +1,6 @@
-"""Checks of the FAQ on the protocole and the ALD themselves (data/faq/: see PROTOCOL_FILES;
-their held-out messages in tests/nlu/faq.yml, their stories in tests/stories/faq.yml) against
+"""Checks of the FAQ on the protocole and the ALD themselves (examples in data/faq/, answers in
+content/faq/: see PROTOCOL_FILES; their held-out messages in tests/nlu/faq.yml, their stories
+in tests/stories/faq.yml) against
 the format contract: enough varied examples, held-out test messages that are not copies, short
 sourced answers, figures only as {fig_...} placeholders, volets never named by a bare number,
 buttons whose payloads are understood."""
@@ -8,24 +9,24 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, Iterable, List
 
 import pytest
 import yaml
 
+from ald import faq_answers
 from ald.dates import FULL_MONTHS
 from ald.text import words
 
 ROOT = Path(__file__).resolve().parents[2]
 FAQ_DIR = ROOT / "data" / "faq"
+ANSWERS_DIR = ROOT / "content" / "faq"
 # The files on the protocole and the ALD themselves (what they are, who qualifies, how the
 # protocole is written, sent, answered, what it holds, how long it lasts). The files on what is
 # covered and around the protocole are not held to this contract: some of their button payloads
 # are annotated or not training examples, and a few answers do not address the user.
-PROTOCOL_FILES = [
-    FAQ_DIR / f"{name}.yml"
-    for name in ("ald", "contenu", "definition", "delais", "duree", "eligibilite", "envoi", "redaction")
-]
+PROTOCOL_NAMES = ("ald", "contenu", "definition", "delais", "duree", "eligibilite", "envoi", "redaction")
+PROTOCOL_FILES = [FAQ_DIR / f"{name}.yml" for name in PROTOCOL_NAMES]
 TEST_NLU = ROOT / "tests" / "nlu" / "faq.yml"
 TEST_STORIES = ROOT / "tests" / "stories" / "faq.yml"
 
@@ -97,17 +98,19 @@ def _load_nlu(paths: List[Path]) -> Dict[str, List[str]]:
     return out
 
 
-def _responses() -> Dict[str, list]:
-    out: Dict[str, list] = {}
-    for path in PROTOCOL_FILES:
-        out.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
+def _answers(names: Iterable[str]) -> Dict[str, dict]:
+    """topic → its answer ({text, buttons}) in content/faq/<name>.yml, for each name."""
+    out: Dict[str, dict] = {}
+    for name in names:
+        path = ANSWERS_DIR / f"{name}.yml"
+        out.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("answers") or {})
     return out
 
 
 FIGURES = yaml.safe_load((ROOT / "content" / "figures.yml").read_text(encoding="utf-8"))["figures"]
 TRAIN = _load_nlu(PROTOCOL_FILES)
 ALL_FAQ_TRAIN = _load_nlu(sorted(FAQ_DIR.glob("*.yml")))
-RESPONSES = _responses()
+RESPONSES = _answers(PROTOCOL_NAMES)
 
 
 def _filled(text: str) -> str:
@@ -116,7 +119,31 @@ def _filled(text: str) -> str:
 
 def test_protocol_files_define_exactly_the_protocol_topics() -> None:
     assert sorted(TRAIN) == sorted(f"faq/{name}" for name in PROTOCOL_TOPICS)
-    assert sorted(RESPONSES) == sorted(f"utter_faq/{name}" for name in PROTOCOL_TOPICS)
+    assert sorted(RESPONSES) == sorted(PROTOCOL_TOPICS)
+
+
+def test_each_answer_file_answers_the_topics_of_its_data_file() -> None:
+    """content/faq/<theme>.yml answers exactly the topics whose examples are in data/faq/<theme>.yml."""
+    data = sorted(p.name for p in FAQ_DIR.glob("*.yml"))
+    assert sorted(p.name for p in ANSWERS_DIR.glob("*.yml")) == data
+    for name in data:
+        topics = {i[len("faq/") :] for i in _load_nlu([FAQ_DIR / name])}
+        assert set(_answers([Path(name).stem])) == topics, name
+
+
+def test_every_topic_has_one_well_formed_answer_and_every_answer_a_topic() -> None:
+    assert faq_answers.folder() == ANSWERS_DIR
+    found, problems = faq_answers.read_answers()  # what the action server reads
+    assert not problems
+    topics = yaml.safe_load((ROOT / "content" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+    trained = {i[len("faq/") :] for i in ALL_FAQ_TRAIN}
+    assert set(found) == set(topics) == trained
+
+
+def test_the_answers_are_not_training_data() -> None:
+    """FAQ answers in data/ would be training data again: editing one would retrain."""
+    for path in sorted(FAQ_DIR.glob("*.yml")):
+        assert "responses" not in yaml.safe_load(path.read_text(encoding="utf-8")), path.name
 
 
 @pytest.mark.parametrize("name", PROTOCOL_TOPICS)
@@ -146,7 +173,7 @@ def test_no_dated_examples() -> None:
 
 @pytest.mark.parametrize("name", PROTOCOL_TOPICS)
 def test_answer_is_short_sourced_and_uses_known_figures(name: str) -> None:
-    (response,) = RESPONSES[f"utter_faq/{name}"]
+    response = RESPONSES[name]
     text = response["text"]
     for key in re.findall(r"\{fig_(\w+)\}", text):
         assert key in FIGURES, key
@@ -165,7 +192,7 @@ TYPED = {key: str(fig["value"]) for key, fig in FIGURES.items() if key != "ij_du
 
 @pytest.mark.parametrize("name", PROTOCOL_TOPICS)
 def test_no_figure_typed_in_answer(name: str) -> None:
-    text = re.sub(r"\{fig_\w+\}", "", RESPONSES[f"utter_faq/{name}"][0]["text"])
+    text = re.sub(r"\{fig_\w+\}", "", RESPONSES[name]["text"])
     typed = [key for key, value in TYPED.items() if value.lower() in text.lower()]
     assert not typed
     assert "30 jours" not in text and "ameli.fr/" not in text
@@ -173,7 +200,7 @@ def test_no_figure_typed_in_answer(name: str) -> None:
 
 @pytest.mark.parametrize("name", PROTOCOL_TOPICS)
 def test_buttons_are_short_and_understood(name: str) -> None:
-    buttons = RESPONSES[f"utter_faq/{name}"][0].get("buttons") or []
+    buttons = RESPONSES[name].get("buttons") or []
     assert 1 <= len(buttons) <= 3
     known = {e: intent for intent, examples in TRAIN.items() for e in examples}
     for button in buttons:
