@@ -32,7 +32,7 @@ MEDICAL_ADVICE = "medical_advice"
 # gets 15 / 112.
 ORDER = (SUICIDAL, EMERGENCY, MEDICAL_ADVICE)
 NOT_NOW = "emergency_not_now"
-NOT_NOW_LISTS = ("told", "past_time", "event", "ald_question")
+NOT_NOW_LISTS = ("told", "past_time", "event", "ald_question", "right_now")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class NotNow:
     past_time: Tuple[Pattern[str], ...] = ()
     event: Tuple[Pattern[str], ...] = ()
     ald_question: Tuple[Pattern[str], ...] = ()
+    right_now: Tuple[Pattern[str], ...] = ()
 
     def sets_aside(self, plain: str, match: Match[str]) -> bool:
         """Whether this match of an emergency pattern in `plain` (folded) is told as past,
@@ -53,8 +54,10 @@ class NotNow:
             for pattern in self.told
             for found in pattern.finditer(plain)
         )
-        if not told:
+        if not told or any(p.search(plain) for p in self.right_now):
             return False
+        # A dated past ("il y a 2 ans", "en mars", "depuis son AVC"): not now. "Depuis une heure"
+        # or "après une dispute" date nothing (past_time asks for a disease event after "depuis").
         if any(p.search(plain) for p in self.past_time):
             return True
         named_event = any(p.search(match.group(0)) for p in self.event)

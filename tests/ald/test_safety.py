@@ -248,3 +248,28 @@ def test_past_events_in_sms_spelling_are_not_emergencies(text: str) -> None:
 
 def test_a_present_emergency_in_sms_spelling_still_fires() -> None:
     assert safety.safety_signal("je fais un infarctus la, jai mal au bras") == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon père a perdu connaissance depuis une heure",
+        "elle a pris trop de comprimés après une dispute",
+        "ma mère a avalé toute la boîte de ses comprimés depuis une heure",
+        "il a perdu connaissance, c'est une ALD ?",
+        "mon mari a fait un malaise et ne se reveille pas",
+    ],
+)
+def test_what_is_happening_now_is_never_set_aside(text: str) -> None:
+    assert safety.safety_signal(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il a fait un infarctus ce matin, la caisse va rembourser ?",
+        "ma mere a fait un avc il y a une heure, c'est une ald ?",
+    ],
+)
+def test_an_event_of_just_now_is_an_emergency_even_asked_about(text: str) -> None:
+    assert safety.safety_signal(text) == "emergency"
