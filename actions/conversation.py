@@ -136,7 +136,7 @@ class ActionFallback(Action):
             return followup
         likely = likely_follow_up_topic(tracker)
         if likely is not None:
-            question = load_content("topics.yml")["topics"][likely]
+            question = (load_content("topics.yml").get("topics") or {}).get(likely) or likely
             dispatcher.utter_message(response="utter_understood_as", question=question)
             send_faq_answer(dispatcher, likely)
             return []

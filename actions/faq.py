@@ -16,14 +16,14 @@ import logging
 from typing import List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import fill_figures, slot_date
+from actions.base import LAST_TOPIC, fill_figures, slot_date
 from actions.disease import remembered_match
 from actions.followup import WHEN_FOLLOW_UP, follow_up_answer, recompute_last_answer
-from ald import ald_list, clock, delays, faq_answers
+from ald import ald_list, clock, delays, faq_answers, figures
 from ald.dates import format_date_fr
 
 logger = logging.getLogger(__name__)
@@ -79,12 +79,26 @@ def context_line(topic: str, tracker: Tracker) -> Optional[str]:
                 f"{format_date_fr(renewal.ask_by)}."
             )
     if topic in DECISION_TOPICS and tracker.get_slot("sent_date"):
-        d = delays.decision_delays(slot_date(tracker, "sent_date"), clock.today())
-        return (
-            f"Pour vous : protocole envoyé le {format_date_fr(d.sent)}. Sans observation du "
-            f"médecin conseil, son avis est réputé favorable vers le {format_date_fr(d.favourable_by)}, "
-            f"et la caisse doit décider vers le {format_date_fr(d.decision_by)} (à compter de la "
-            f"réception : quelques jours de plus pour un envoi papier)."
+        try:
+            d = delays.decision_delays(slot_date(tracker, "sent_date"), clock.today())
+        except (TypeError, ValueError):  # not a date the memory wrote: say nothing personal
+            return None
+        sent = f"Pour vous : protocole envoyé le {format_date_fr(d.sent)}. "
+        if d.status == "waiting_conseil":
+            return sent + (
+                f"Sans observation du médecin conseil, son avis est réputé favorable vers le "
+                f"{format_date_fr(d.favourable_by)} ; la caisse doit décider vers le "
+                f"{format_date_fr(d.decision_by)} (à compter de la réception)."
+            )
+        if d.status == "waiting_decision":
+            return sent + (
+                f"Le délai du médecin conseil est passé depuis le {format_date_fr(d.favourable_by)} ; "
+                f"la caisse doit décider vers le {format_date_fr(d.decision_by)} (à compter de la réception)."
+            )
+        return sent + (
+            f"La décision était attendue vers le {format_date_fr(d.decision_by)} : contactez votre "
+            f"caisse (compte ameli ou {figures.figure('tel_assurance_maladie').value}) pour savoir où "
+            f"en est votre dossier."
         )
     match = remembered_match(tracker)
     if topic in DURATION_TOPICS and match is not None and match.entry is not None:
@@ -129,4 +143,6 @@ class ActionFaq(Action):
         line = context_line(topic, tracker)
         if line:
             dispatcher.utter_message(text=line)
-        return []
+        # The last answer is now this one: a short follow-up is no longer about the personal
+        # answer before it.
+        return [SlotSet(LAST_TOPIC, None)] if tracker.get_slot(LAST_TOPIC) else []

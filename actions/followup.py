@@ -104,8 +104,12 @@ DISEASE_FOLLOW_UP = re.compile(r"\b(ald|100 ?%?|droit|pris en charge|prise en ch
 #: The narrower cues that override a confident FAQ topic (actions/faq.py): time and duration,
 #: what to do ("comment" alone may start a new question).
 WHEN_FOLLOW_UP = re.compile(
-    r"\b(quand|kan|avant quand|jusqu'?a quand|quelle date|combien|cb|cmb|ca dure|faire quoi|"
-    r"quoi faire|je dois faire|dois-je faire)\b"
+    r"\b(quand|kan|avant quand|jusqu'?a quand|quelle date|combien de (temps|tps)|cb de (temps|tps)|"
+    r"ca dure|faire quoi|quoi faire|je dois faire|dois-je faire)\b"
+)
+#: After a disease answer, only a question on how long it lasts is about that answer.
+DURATION_FOLLOW_UP = re.compile(
+    r"\b(combien de (temps|tps)|cb de (temps|tps)|pour combien|pr cb|ca dure|jusqu'?a quand|duree)\b"
 )
 
 
@@ -119,7 +123,10 @@ def follow_up_answer(
     if len(text.split()) > 12:
         return None
     disease_known = tracker.get_slot("ald_key") or tracker.get_slot("disease_name")
-    about_it = cue.search(text) or (cue is FOLLOW_UP and DISEASE_FOLLOW_UP.search(text))
+    if cue is FOLLOW_UP:
+        about_it = cue.search(text) or DISEASE_FOLLOW_UP.search(text)
+    else:
+        about_it = DURATION_FOLLOW_UP.search(text)
     if topic == "disease" and disease_known and about_it:
         return answer_disease(tracker, dispatcher, remembered=True)
     action = ANSWERS.get(str(topic))

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+import yaml
+
 from ald import settings
 from ald.content import content_file, load_yaml
 
@@ -50,7 +52,8 @@ def folder() -> Path:
 
 def files() -> List[Path]:
     """The answer files, in name order."""
-    return sorted(folder().glob("*.yml"))
+    # (not the hidden files editors leave beside the one being edited: ".#ald.yml", ".ald.yml.swp")
+    return sorted(p for p in folder().glob("*.yml") if not p.name.startswith("."))
 
 
 def _answer(topic: str, raw: Any, path: Path) -> FaqAnswer:
@@ -73,7 +76,12 @@ def read_answers() -> Tuple[Dict[str, FaqAnswer], List[str]]:
     found: Dict[str, FaqAnswer] = {}
     problems: List[str] = []
     for path in files():
-        entries = load_yaml(path).get("answers")
+        try:
+            entries = load_yaml(path).get("answers")
+        except (OSError, yaml.YAMLError, ValueError, UnicodeDecodeError) as error:
+            # A file being written, or new and not valid yet: the other files still answer.
+            problems.append(f"{path}: cannot be read ({error})")
+            continue
         if not isinstance(entries, dict):
             problems.append(f"{path}: no 'answers' mapping")
             continue

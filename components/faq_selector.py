@@ -60,18 +60,15 @@ FAQ = "faq"
 MODEL_FILE = "answer_model.skops"
 # What the stored model may contain: checked by skops before anything is built from the file.
 TRUSTED_TYPES = [
+    # What skops does not trust by default (scikit-learn's own classes and numpy arrays it
+    # does): our model's class and the sparse matrices of the TF-IDF.
     "components.answer_model.AnswerModel",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.pipeline.FeatureUnion",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.ndarray",
-    "numpy.dtype",
-    "builtins.slice",
     "scipy.sparse._csr.csr_matrix",
 ]
+
+
+class UntrustedModel(RuntimeError):
+    """The stored model holds types outside TRUSTED_TYPES (not a ValueError: never tolerated)."""
 
 
 def _skops_io() -> Any:
@@ -196,11 +193,11 @@ class FaqSelector(GraphComponent, IntentClassifier):
             with model_storage.read_from(resource) as folder:
                 path = folder / MODEL_FILE
                 untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
-                if untrusted:
-                    raise ValueError(f"untrusted types in {path.name}: {sorted(untrusted)}")
+                if untrusted:  # a tampered or foreign file: refuse to start rather than run it
+                    raise UntrustedModel(f"untrusted types in {path.name}: {sorted(untrusted)}")
                 model = sio.load(path, trusted=TRUSTED_TYPES)
         except ValueError as error:
-            # A model without this component's files (never trained): nothing to classify with.
+            # No files for this component (never trained): every message falls back (process).
             logger.warning("FaqSelector: no trained model loaded (%s)", error)
             model = None
         return cls(config, model_storage, resource, model)
@@ -208,7 +205,16 @@ class FaqSelector(GraphComponent, IntentClassifier):
     # -- inference --------------------------------------------------------------------------
 
     def process(self, messages: List[Message]) -> List[Message]:
-        todo = [m for m in messages if self._model is not None and isinstance(m.get(TEXT), str)]
+        if self._model is None:
+            # Nothing to classify with: a confidence of 0, so that the fallback answers (the
+            # components after this one expect an intent on every message).
+            for message in messages:
+                message.set(
+                    INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True
+                )
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+            return messages
+        todo = [m for m in messages if isinstance(m.get(TEXT), str)]
         if not todo:
             return messages
         assert self._model is not None

@@ -200,3 +200,34 @@ async def test_rasa_records_the_answer_name_in_the_bot_event(run, tracker):
     )
     assert event.text == sent["text"] and event.data["buttons"] == sent["buttons"]
     assert event.as_dict()["metadata"] == {"utter_action": "utter_faq/qui_redige"}
+
+
+async def test_a_short_faq_question_that_is_no_duration_after_a_disease_answer(run, tracker):
+    t = tracker(
+        {"ald_key": "8", "last_topic": "disease"},
+        text="combien coute une cure ?",
+        intent="faq",
+        parse_extra=picked("cure_thermale"),
+    )
+    ran = await run(ActionFaq(), t)
+    assert ran.message["utter_action"] == "utter_faq/cure_thermale"
+    assert {"event": "slot", "timestamp": None, "name": "last_topic", "value": None} in ran.events
+
+
+@pytest.mark.parametrize(
+    "sent, expected",
+    [
+        ("2026-11-25", "réputé favorable vers le 9 décembre"),
+        ("2026-09-01", "était attendue vers le 1 octobre"),
+    ],
+)
+async def test_the_delay_line_follows_where_the_user_is(run, tracker, today, sent, expected):
+    today("2026-12-02")
+    t = tracker({"sent_date": sent}, text="delai ?", intent="faq", parse_extra=picked("delai_reponse"))
+    line = (await run(ActionFaq(), t)).messages[1]["text"]
+    assert expected in line.replace("1er octobre", "1 octobre")
+
+
+async def test_a_sending_date_that_is_no_date_gives_no_line(run, tracker):
+    t = tracker({"sent_date": "le 3"}, text="delai ?", intent="faq", parse_extra=picked("delai_reponse"))
+    assert len((await run(ActionFaq(), t)).messages) == 1

@@ -79,3 +79,18 @@ def test_problems_are_reported_and_left_out(folder: Path, extra: str, problem: s
     assert found["definition"].text.startswith("Le protocole")
     assert len(problems) == 1 and problem in problems[0]
     assert set(found) == {"definition"}
+
+
+def test_a_bad_file_beside_the_others_does_not_stop_the_answers(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from ald import faq_answers
+
+    folder = tmp_path / "faq"
+    shutil.copytree(faq_answers.DEFAULT_DIR, folder)
+    monkeypatch.setenv("ALD_FAQ_ANSWERS", str(folder))
+    (folder / "zz_new.yml").write_text("answers: [\n", encoding="utf-8")  # new, not valid yet
+    (folder / "list.yml").write_text("- a\n- b\n", encoding="utf-8")  # not a mapping
+    (folder / ".#ald.yml").symlink_to(folder / "missing.yml")  # an editor's lock file
+    found, problems = faq_answers.read_answers()
+    assert "qui_redige" in found and len(problems) == 2

@@ -129,15 +129,29 @@ def test_stored_and_loaded_with_trusted_types_only(featurizer, storage) -> None:
     assert after["response_selector"] == before["response_selector"]
 
 
-def test_a_file_with_untrusted_types_is_not_loaded(featurizer, storage, tmp_path) -> None:
-    import skops.io as sio
+def test_a_file_with_untrusted_types_is_refused(featurizer, storage, tmp_path) -> None:
+    from components.faq_selector import UntrustedModel
 
+    sio = pytest.importorskip("skops.io")
     train(featurizer, storage)
     with storage.write_to(Resource("faq_selector")) as folder:
         sio.dump({"model": Path("x")}, folder / MODEL_FILE)  # a type outside the trusted list
-    loaded = FaqSelector.load({}, storage, Resource("faq_selector"), context())
-    (parsed,) = parse(loaded, featurizer, ["bonjour"])
-    assert "intent" not in parsed  # no model: nothing classified, nothing made up
+    with pytest.raises(UntrustedModel, match="PosixPath"):
+        FaqSelector.load({}, storage, Resource("faq_selector"), context())
+
+
+def test_without_a_trained_model_every_message_falls_back(featurizer, storage) -> None:
+    """What Rasa's FallbackClassifier, next in the pipeline, makes of it: the fallback intent."""
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+
+    selector = FaqSelector.load({}, storage, Resource("never_trained"), context())
+    messages = [message("bonjour")]
+    selector.process(messages)
+    fallback = FallbackClassifier.create(
+        {**FallbackClassifier.get_default_config(), "threshold": 0.6}, storage, Resource("f"), context()
+    )
+    fallback.process(messages)
+    assert messages[0].get("intent")["name"] == "nlu_fallback"
 
 
 def test_lexical_only_when_no_dense_featurizer(storage) -> None:
