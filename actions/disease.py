@@ -11,7 +11,7 @@ import re
 from typing import List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -97,7 +97,7 @@ def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher, remembere
         unknown = ald_list.unknown_name_in(text)
         if unknown:  # a name the assistant does not know: never "not on the list"
             dispatcher.utter_message(response="utter_disease_unknown_name")
-            return [answered("disease"), SlotSet("disease_name", unknown)]
+            return [answered("disease")]
         dispatcher.utter_message(response="utter_ask_ald_key")
         return []
     severe = severe_forms_entry(match)

@@ -290,7 +290,12 @@ _QUESTION_WORDS = frozenset(
     pris droit avoir peut peux puis on y mere pere fils fille femme mari frere soeur enfant
     bebe grand grand-mere grand-pere papa maman copine copain oncle tante ami amie diagnostique
     diagnostiquee atteint atteinte souffre souffrir vient apprendre savoir voudrais veux
-    svp stp merci bonjour""".split()
+    svp stp merci bonjour comment savoir si quelles quels lesquelles sont etre etait malade
+    malades donne donnent rare rares vrai dit dire medecin docteur grave graves chronique
+    chroniques longue longues toutes tous tout quand combien pourquoi faut faire demande
+    demander concerne concernee passe prend prendre rembourse remboursee remboursement
+    compte comptent fait font partie type genre sorte liste officielle encore deja reconnues
+    acceptee acceptees accepte acceptes inscrite inscrites inscrit inscrits""".split()
 )
 
 

@@ -257,6 +257,10 @@ def test_match_from_key_unknown() -> None:
         ("est-ce que ma maladie est une ALD", None),
         ("est-ce que mon fils peut avoir une ALD ?", None),
         ("elle y a droit ?", None),
+        ("comment savoir si ma maladie est une ALD ?", None),
+        ("Quelles maladies sont reconnues ALD ?", None),
+        ("une maladie rare c'est une ald ?", None),
+        ("mon medecin dit que c'est une ald, c'est vrai ?", None),
     ],
 )
 def test_what_is_left_of_a_question_may_be_an_unknown_name(text, left) -> None:
