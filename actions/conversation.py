@@ -15,6 +15,7 @@ from actions.faq import send_faq_answer
 from actions.followup import answer_from_context, follow_up_answer
 from ald import clock, figures, gibberish, helpline
 from ald.content import load_content
+from ald.nlu import FAQ_UNSURE, GATE_KEY
 
 
 class ActionSessionStart(Action):
@@ -91,7 +92,7 @@ def likely_follow_up_topic(tracker: Tracker) -> Optional[str]:
     """The FAQ topic an unsure message most likely asks, when it is one that naturally follows
     the last personal answer (content/topics.yml `follow_ups`); None otherwise."""
     parse = tracker.latest_message or {}
-    if (parse.get("gate") or {}).get("reason") != "faq_unsure":
+    if (parse.get(GATE_KEY) or {}).get("reason") != FAQ_UNSURE:
         return None  # unsure of the intent itself, or forced (gibberish...): nothing to guess
     ranking = (((parse.get("response_selector") or {}).get("faq") or {}).get("ranking")) or []
     if not ranking:

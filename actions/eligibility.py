@@ -118,11 +118,14 @@ class ActionAskEligLongTerm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         match = remembered_match(tracker)
-        first_question = not any(tracker.get_slot(slot) is not None for slot in ELIG_SLOTS.values())
+        # Said once: not again when the question is asked again after an unusable answer.
+        first_question = not tracker.get_slot("form_misses") and not any(
+            tracker.get_slot(slot) is not None for slot in ELIG_SLOTS.values()
+        )
         if first_question and match is not None and match.status == "on_list" and match.entry is not None:
             dispatcher.utter_message(
                 response="utter_listed_disease_noted",
-                ald_name=f"{match.label[0].upper()}{match.label[1:]}",
+                ald_name=match.label[:1].upper() + match.label[1:],
                 ald_number=str(match.entry.number),
             )
         dispatcher.utter_message(response="utter_ask_elig_long_term")

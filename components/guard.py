@@ -55,6 +55,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from ald import gibberish, pii, safety, settings
+from ald.nlu import FAQ_UNSURE, GATE_KEY
 from components.base import ConfigOnlyComponent
 
 logger = logging.getLogger(__name__)
@@ -208,10 +209,6 @@ class InputGuard(ConfigOnlyComponent):
                 continue
             example.set(TEXT, masked)
         return training_data
-
-
-GATE_KEY = "gate"
-FAQ_UNSURE = "faq_unsure"  # the only reason that depends on the thresholds
 
 
 class Decision(NamedTuple):

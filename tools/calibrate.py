@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
 from ald import settings
+from ald.nlu import FALLBACK_INTENT
 
 MAX_WRONG = 0.02
 CALIBRATION_SET = settings.ROOT / "tests" / "nlu-calibration"
 PICTURE = settings.ROOT / "docs" / "img" / "evaluation" / "gates.png"
 GRID = [round(0.05 * i, 2) for i in range(20)]
 MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.3]
-FALLBACK = "nlu_fallback"
+FALLBACK = FALLBACK_INTENT
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def apply(config_text: str, gates: Gates) -> str:
         for key in keys:
             line = f"{key}: {values[key]:.2f}"
             if re.search(rf"^\s+{key}:", body, flags=re.M):
-                body = re.sub(rf"{key}: [0-9.]+", line, body)
+                body = re.sub(rf"(?m)^(\s+){key}: [0-9.]+", rf"\g<1>{line}", body)
             else:
                 body += f"\n    {line}"
         config_text = config_text[:start] + body + block[len(block.rstrip("\n")) :] + config_text[end:]

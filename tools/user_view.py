@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from ald import settings
+from ald.nlu import FALLBACK_INTENT, FAQ_UNSURE, GATE_KEY
 
-FALLBACK = "nlu_fallback"
+FALLBACK = FALLBACK_INTENT
 
 
 def forced_by_gate(parse: Dict[str, Any]) -> Optional[str]:
     """The intent the ConfidenceGate forced whatever the thresholds (components/guard.py)."""
-    gate = parse.get("gate") or {}
-    return None if not gate or gate.get("reason") == "faq_unsure" else gate.get("intent")
+    gate = parse.get(GATE_KEY) or {}
+    return None if not gate or gate.get("reason") == FAQ_UNSURE else gate.get("intent")
 
 
 def raw_scores(parse: Dict[str, Any]) -> Dict[str, Any]:

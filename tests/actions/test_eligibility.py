@@ -93,7 +93,13 @@ async def test_the_first_question_says_first_what_the_list_says_of_the_disease(r
 
 
 @pytest.mark.parametrize(
-    "slots", [{}, {"disease_name": "fibromyalgie"}, {"ald_key": "13", "elig_on_list": True}]
+    "slots",
+    [
+        {},
+        {"disease_name": "fibromyalgie"},
+        {"ald_key": "13", "elig_on_list": True},
+        {"ald_key": "13", "form_misses": 1},  # asked again: said once is enough
+    ],
 )
 async def test_otherwise_only_the_question(run, tracker, slots):
     from actions.eligibility import ActionAskEligLongTerm
