@@ -11,9 +11,9 @@ The chosen gates give the most right answers at once with at most MAX_WRONG of w
 over all messages and over the FAQ questions alone; among equals, the most cautious.
 
 Usage: python -m tools.calibrate [--model M] [--apply]
-Writes results/calibration/{records.json,gates.json} and docs/img/evaluation/gates.png (right /
-fallback / wrong against each gate, the others at their chosen value); --apply writes the
-chosen values into config.yml.
+Writes results/calibration/{records.json,gates.json,gates.png} (the picture: right / fallback /
+wrong against each gate, the others at their chosen value; `make evaluate` copies it to
+docs/img/evaluation/); --apply writes the chosen values into config.yml.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ald.nlu import FALLBACK_INTENT
 
 MAX_WRONG = 0.02
 CALIBRATION_SET = settings.ROOT / "tests" / "nlu-calibration"
-PICTURE = settings.ROOT / "docs" / "img" / "evaluation" / "gates.png"
+PICTURE_NAME = "gates.png"  # in results/calibration/; `make evaluate` copies it to docs/img/evaluation/
 GRID = [round(0.05 * i, 2) for i in range(20)]
 MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.3]
 FALLBACK = FALLBACK_INTENT
@@ -194,7 +194,7 @@ def main(argv: List[str] | None = None) -> int:
     ungated = outcome(recs, Gates())
     report = {"gates": asdict(gates), "outcome": asdict(o), "no_gate": asdict(ungated)}
     (out / "gates.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    draw(recs, gates, PICTURE)
+    draw(recs, gates, out / PICTURE_NAME)
     print(f"==> {o.total} calibration messages; chosen gates: {asdict(gates)}")
     print(
         f"    right {o.share(o.right):.1%}, fallback {o.share(o.fallback):.1%}, wrong "

@@ -4,7 +4,7 @@ Steps (each one's log in results/<step>.log, its reports in results/<step>/):
   nlu-test  rasa test nlu on the held-out set tests/nlu with the model (settings: MODEL)
   user-view tools/user_view.py: what a user would get, fallback included, on tests/nlu
   calibration tools/calibrate.py: the fallback gates replayed on tests/nlu-calibration (the
-            chosen ones, and the curve docs/img/evaluation/gates.png)
+            chosen ones, and their curve, copied to docs/img/evaluation/gates.png)
   nlu-cv    rasa test nlu --cross-validation --folds 5 on data/ (config: results/config-cv.yml)
   stories   rasa test core on the conversation tests tests/stories
   multiturn tools/multiturn.py: the scripted conversations of tests/conversations (dev and
@@ -46,6 +46,9 @@ OWN_FOLDER = NEED_MODEL | {"nlu-cv"}  # write results/<step>/
 
 # results/<folder>/<Rasa's file> -> (docs/img/evaluation/<name>, caption)
 PICTURES: Dict[str, Dict[str, tuple]] = {
+    "calibration": {
+        "gates.png": ("gates.png", "Right / fallback / wrong against each gate (calibration set)")
+    },
     "nlu-test": {
         "intent_confusion_matrix.png": (
             "heldout-intent-confusion.png",
