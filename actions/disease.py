@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, answered
 from ald import ald_list
-from ald.text import fold
+from ald.text import capitalised, fold
 
 
 def intro(label: str, remembered: bool) -> str:
@@ -113,7 +113,7 @@ def answer_disease(tracker: Tracker, dispatcher: CollectingDispatcher, remembere
     elif severe is not None and severe.entry is not None:
         dispatcher.utter_message(
             response="utter_disease_severe_forms",
-            ald_name=match.label[:1].upper() + match.label[1:],
+            ald_name=capitalised(match.label),
             ald_number=str(severe.entry.number),
             list_name=severe.label,
         )

@@ -87,30 +87,26 @@ def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> O
     return severe_form_answer(tracker, dispatcher)
 
 
+# The cues of a follow-up question, from the narrowest: how long; when, or what to do; anything
+# that only makes sense after the previous answer.
+_HOW_LONG = r"(combien|cb) de (temps|tps)|ca dure|jusqu'?a quand"
+_WHEN_OR_WHAT = (
+    rf"{_HOW_LONG}|quand|kan|avant quand|quelle date|faire quoi|quoi faire|je dois faire|dois-je faire"
+)
+
+#: After a disease answer, only a question on how long it lasts is about that answer.
+DURATION_FOLLOW_UP = re.compile(rf"\b({_HOW_LONG}|pour combien|pr cb|duree)\b")
+#: The cues that override a confident FAQ topic (actions/faq.py): time and duration, what to do
+#: ("comment" alone may start a new question).
+WHEN_FOLLOW_UP = re.compile(rf"\b({_WHEN_OR_WHAT})\b")
 #: A short question that only makes sense after the previous answer ("je dois faire quoi et
 #: avant quand ?", "et donc c'est quand ?").
 FOLLOW_UP = re.compile(
-    r"\b(quand|kan|quelle date|avant quand|jusqu'?a quand|quoi faire|faire quoi|comment|"
-    r"combien|cb|cmb|et donc|et alors|c'est a dire|ca veut dire|(que|qu'est-ce que|qu'est ce que|"
-    r"kesk|ke) (je|j'|il|elle|on) (dois|doit|fais|fait|faut)|je dois faire|dois-je faire|"
-    r"(combien|cb) de (temps|tps)|ca dure)\b"
+    rf"\b({_WHEN_OR_WHAT}|comment|combien|cb|cmb|et donc|et alors|c'est a dire|ca veut dire|"
+    r"(que|qu'est-ce que|qu'est ce que|kesk|ke) (je|j'|il|elle|on) (dois|doit|fais|fait|faut))\b"
 )
-
-
 #: A short question about the disease just talked about ("elle y a droit ?", "c'est une ALD ?").
 DISEASE_FOLLOW_UP = re.compile(r"\b(ald|100 ?%?|droit|pris en charge|prise en charge|liste|reconnue?)\b")
-
-
-#: The narrower cues that override a confident FAQ topic (actions/faq.py): time and duration,
-#: what to do ("comment" alone may start a new question).
-WHEN_FOLLOW_UP = re.compile(
-    r"\b(quand|kan|avant quand|jusqu'?a quand|quelle date|combien de (temps|tps)|cb de (temps|tps)|"
-    r"ca dure|faire quoi|quoi faire|je dois faire|dois-je faire)\b"
-)
-#: After a disease answer, only a question on how long it lasts is about that answer.
-DURATION_FOLLOW_UP = re.compile(
-    r"\b(combien de (temps|tps)|cb de (temps|tps)|pour combien|pr cb|ca dure|jusqu'?a quand|duree)\b"
-)
 
 
 def follow_up_answer(

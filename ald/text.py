@@ -60,3 +60,9 @@ def words(text: str) -> str:
     for ligature, spelt in _LIGATURES.items():
         text = text.replace(ligature, spelt)
     return re.sub(r"[^a-z0-9']+", " ", text).strip()
+
+
+def capitalised(text: str) -> str:
+    """The first letter in capitals, the rest as it is ("la maladie coronaire" → "La maladie
+    coronaire"), for a label that starts a sentence; "" stays ""."""
+    return text[:1].upper() + text[1:]
