@@ -133,6 +133,20 @@ def slots_set_now(tracker: Tracker) -> Dict[str, Any]:
     return found
 
 
+def set_last_turn(tracker: Tracker, slot: str) -> bool:
+    """True when `slot` got a value while the previous user message was handled (not the
+    latest one): what the latest message adds may complete it."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return False
+        elif users == 1 and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value") is not None
+    return False
+
+
 def gave_up(tracker: Tracker) -> bool:
     """True when the form just ended because the answers could not be used."""
     return int(tracker.get_slot(MISSES) or 0) >= MAX_MISSES

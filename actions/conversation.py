@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, MISSES
-from actions.faq import send_faq_answer
-from actions.followup import answer_from_context, follow_up_answer
+from actions.faq import answer_faq
+from actions.followup import answer_from_context, follow_up_answer, leaning_form_answer
 from ald import clock, figures, gibberish, helpline
 from ald.content import load_content
 from ald.nlu import FAQ_UNSURE, GATE_KEY
@@ -128,10 +128,14 @@ class ActionFallback(Action):
                 else:
                     break
         # Not understood, yet what the message tells (a disease, a dated event, a care in a known
-        # situation) may be enough to answer; or it follows up the previous answer.
+        # situation) may be enough to answer; the classifier leans to a personal question whose
+        # answer needs nothing more; or it follows up the previous answer.
         told = answer_from_context(tracker, dispatcher)
         if told is not None:
             return told
+        leaning = leaning_form_answer(tracker, dispatcher)
+        if leaning is not None:
+            return leaning
         followup = follow_up_answer(tracker, dispatcher)
         if followup is not None:
             return followup
@@ -139,7 +143,7 @@ class ActionFallback(Action):
         if likely is not None:
             question = (load_content("topics.yml").get("topics") or {}).get(likely) or likely
             dispatcher.utter_message(response="utter_understood_as", question=question)
-            send_faq_answer(dispatcher, likely)
+            answer_faq(dispatcher, tracker, likely)
             return []
         if misses >= 2:
             dispatcher.utter_message(response="utter_fallback_helpline")

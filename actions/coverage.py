@@ -28,21 +28,22 @@ RATE_RESPONSES = {
 def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
     """The CareKind of a care_kind slot value: the slot holds what NLU extracted, which may be
     a word the rules do not know ("soins") or one of several care words of the message; then
-    the other care_kind entities of the latest message are tried. None if none is known."""
+    the other care_kind entities of the latest message are tried; of several, the one asked
+    about (coverage.main_care). None if none is known."""
     values = list(value) if isinstance(value, list | tuple) else [value]
     if tracker is not None:
         values += list(tracker.get_latest_entity_values("care_kind"))
-    for v in values:
-        kind = coverage.care_kind_from_text(str(v or ""))
-        if kind is not None:
-            return kind
-    return None
+    return coverage.main_care(coverage.care_kind_from_text(str(v or "")) for v in values)
 
 
 def situation_from(tracker: Tracker) -> coverage.Situation:
-    """The patient's situation as far as the form knows it."""
+    """The patient's situation as far as the form knows it. The slot may still hold the raw
+    answer ("pas en ALD") when the form decides what to ask, before validating it: that is no
+    status yet, so the question stays required and its answer gets validated (Rasa validates
+    only the required slots)."""
+    raw = tracker.get_slot("ald_status")
     return coverage.Situation(
-        ald_status=tracker.get_slot("ald_status") or "unknown",
+        ald_status=raw if raw in coverage.STATUS_CODES else "unknown",
         linked_to_ald=optional_bool(tracker, "linked_to_ald"),
         in_protocol=optional_bool(tracker, "in_protocol"),
     )

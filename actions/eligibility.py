@@ -14,7 +14,6 @@ from actions.base import FormAnswer, FormValidator, optional_bool, yes_no
 from actions.disease import remembered_match
 from ald import ald_list, answers, eligibility
 from ald.figures import figure_months
-from ald.text import capitalised
 
 #: Care or sick leave for this long or longer is long-term (FACTS.md, "What it is").
 LONG_TERM_MONTHS = figure_months("duree_minimale_ald")
@@ -99,7 +98,7 @@ class ActionAnswerEligibility(FormAnswer):
         result = eligibility.triage(answers_from(tracker))
         match = remembered_match(tracker)
         disease = (
-            f"{capitalised(match.label)} fait partie de la liste (n° {match.entry.number}). "
+            f"Sur la liste des ALD : {match.label} (n° {match.entry.number}). "
             if result.kind == "ald30" and match is not None and match.entry is not None
             else ""
         )
@@ -126,7 +125,7 @@ class ActionAskEligLongTerm(Action):
         if first_question and match is not None and match.status == "on_list" and match.entry is not None:
             dispatcher.utter_message(
                 response="utter_listed_disease_noted",
-                ald_name=capitalised(match.label),
+                ald_name=match.label,
                 ald_number=str(match.entry.number),
             )
         dispatcher.utter_message(response="utter_ask_elig_long_term")

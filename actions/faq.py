@@ -110,6 +110,17 @@ def context_line(topic: str, tracker: Tracker) -> Optional[str]:
     return None
 
 
+def answer_faq(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> bool:
+    """The answer of `topic`, then the line that applies it to what the user told; False
+    when the topic has no answer (send_faq_answer)."""
+    if not send_faq_answer(dispatcher, topic):
+        return False
+    line = context_line(topic, tracker)
+    if line:
+        dispatcher.utter_message(text=line)
+    return True
+
+
 SHORT_FOLLOW_UP_WORDS = 5
 
 
@@ -138,11 +149,8 @@ class ActionFaq(Action):
         if topic is None:  # no topic picked: the fallback says so and offers the topics
             dispatcher.utter_message(response="utter_fallback_generic")
             return []
-        if not send_faq_answer(dispatcher, topic):
+        if not answer_faq(dispatcher, tracker, topic):
             return []
-        line = context_line(topic, tracker)
-        if line:
-            dispatcher.utter_message(text=line)
         # The last answer is now this one: a short follow-up is no longer about the personal
         # answer before it.
         return [SlotSet(LAST_TOPIC, None)] if tracker.get_slot(LAST_TOPIC) else []

@@ -6,7 +6,8 @@ The memory (actions/memory.py) has already kept what the message says. Then, in 
    exonérante", "et si ce n'était pas dans le protocole ?") → that answer again, recomputed;
 2. it gives a date with its role ("mon 100 % s'arrête le 30 juin 2027") → the answer that date
    allows;
-3. it names a care whose coverage is then known → the coverage; a disease ("mon père a la
+3. it names a care whose coverage is then known, or completes the situation that the care
+   named just before needed → the coverage; a disease ("mon père a la
    maladie de Parkinson") → what the list says of it;
 4. it states another part of the situation (an ALD situation, a sick leave) → what it means,
    and the natural next questions as buttons;
@@ -20,12 +21,12 @@ import re
 from typing import List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answering import ANSWERS
-from actions.base import LAST_TOPIC, slots_set_now
+from actions.base import LAST_TOPIC, set_last_turn, slots_set_now
 from actions.disease import answer_disease, severe_form_answer
 from actions.table import FORMS
 from ald.text import fold
@@ -38,6 +39,8 @@ DATE_TOPICS = {
     "agreement_date": "exoneration_form",
     "request_date": "retroactive_form",
 }
+#: What completes the coverage of a care named just before ("je suis en ALD non exonérante").
+SITUATION_SLOTS = {"ald_status", "linked_to_ald", "in_protocol"}
 #: The neutral answers of the intents routed here, when the message says nothing new.
 NEUTRAL = {"affirm": "utter_affirm", "deny": "utter_deny", "inform": "utter_inform_without_context"}
 
@@ -76,6 +79,14 @@ def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> O
         events = answer_for("coverage_form", tracker, dispatcher)
         if events is not None:
             return events
+        # A care asked about, and the situation its coverage depends on still unknown: the
+        # coverage form asks only that (what is known is skipped).
+        return [FollowupAction("coverage_form")]
+    if changed & SITUATION_SLOTS and set_last_turn(tracker, "care_kind"):
+        # The care of the previous question, now with the situation it needed.
+        events = answer_for("coverage_form", tracker, dispatcher)
+        if events is not None:
+            return events
     if changed & {"ald_key", "disease_name"}:
         return answer_disease(tracker, dispatcher, remembered=False)
     if "ald_status" in changed:
@@ -85,6 +96,25 @@ def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> O
         dispatcher.utter_message(response="utter_sick_leave_noted")
         return []
     return severe_form_answer(tracker, dispatcher)
+
+
+#: How sure the classifier must still be of a personal question, below the fallback threshold,
+#: for it to be answered when the conversation already holds all that its answer needs.
+LEANING_MIN = 0.45
+
+
+def leaning_form_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+    """Not understood surely, but the classifier leans to a personal question ("et il faudra
+    le renouveler quand ?" after an agreement date) that needs nothing more → its answer,
+    which says what it used; None otherwise."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    if len(ranking) < 2 or ranking[0].get("name") != "nlu_fallback":
+        return None
+    lean = ranking[1]
+    if float(lean.get("confidence") or 0.0) < LEANING_MIN:
+        return None
+    topic = next((name for name, form in FORMS.items() if form.intent == lean.get("name")), None)
+    return answer_for(topic, tracker, dispatcher) if topic else None
 
 
 # The cues of a follow-up question, from the narrowest: how long; when, or what to do; anything

@@ -76,6 +76,8 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         return {}
     intent = str((message.get("intent") or {}).get("name") or "")
     ranking = message.get("intent_ranking") or []
+    # Not understood surely: a care it names is still the care talked about ("et la kiné ?").
+    unsure = intent == "nlu_fallback"
     if intent == "nlu_fallback" and len(ranking) > 1:
         # Not understood well enough to answer, but what it says is read as the intent the
         # classifier leaned to.
@@ -127,13 +129,11 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
 
     care = None
     if asked != "care_kind" and (
-        intent in CARE_INTENTS or active == "coverage_form" or last == "coverage_form"
+        unsure or intent in CARE_INTENTS or active == "coverage_form" or last == "coverage_form"
     ):
-        for value in entity_values(tracker, "care_kind"):
-            care = coverage.care_kind_from_text(value)
-            if care:
-                break
-        if care is None and intent == "ask_coverage":
+        named = [coverage.care_kind_from_text(v) for v in entity_values(tracker, "care_kind")]
+        care = coverage.main_care(named)
+        if care is None and (unsure or intent == "ask_coverage"):
             care = coverage.care_kind_from_text(text)
         if care and care != tracker.get_slot("care_kind"):
             found["care_kind"] = care

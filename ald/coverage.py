@@ -30,8 +30,8 @@ Rules, in order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, List, Literal, Optional, Tuple, cast, get_args
+from dataclasses import dataclass, replace
+from typing import Dict, Iterable, List, Literal, Optional, Tuple, cast, get_args
 
 from ald import vocabulary
 from ald.text import words
@@ -159,6 +159,9 @@ def coverage(care: str, situation: Situation) -> CoverageVerdict:
     if care == "psychologue":
         return CoverageVerdict(care, "need_more_info", ("psychologue_ask_caisse",), pays)
 
+    if situation.in_protocol and situation.linked_to_ald is None:
+        # What the protocol lists is the care of the ALD: written in it means linked to it.
+        situation = replace(situation, linked_to_ald=True)
     status = situation.ald_status
     if status == "unknown":
         return CoverageVerdict(care, "need_more_info", (), pays, ("ald_status",))
@@ -226,11 +229,11 @@ def _exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[str]
 # content/vocabulary.yml, shared with the NLU (the synonyms of care_kind and ald_status).
 _CARE_KINDS = vocabulary.care_kinds()
 _SITUATIONS = vocabulary.ald_situations()
-_STATUS_CODES: Tuple[AldStatus, ...] = ("exonerante", "non_exonerante", "aucune")
+STATUS_CODES: Tuple[AldStatus, ...] = ("exonerante", "non_exonerante", "aucune")
 if set(_CARE_KINDS.codes()) != set(CARE_KINDS):
     raise ValueError(f"content/vocabulary.yml: the care kinds must be {CARE_KINDS}")
-if set(_SITUATIONS.codes()) != set(_STATUS_CODES):
-    raise ValueError(f"content/vocabulary.yml: the ALD situations must be {_STATUS_CODES}")
+if set(_SITUATIONS.codes()) != set(STATUS_CODES):
+    raise ValueError(f"content/vocabulary.yml: the ALD situations must be {STATUS_CODES}")
 
 
 def care_kind_from_text(text: str) -> Optional[str]:
@@ -247,6 +250,19 @@ def care_kind_from_text(text: str) -> Optional[str]:
     return entry.code if entry is not None else None
 
 
+#: Kinds that are only the setting of a more precise care: "le dépassement d'honoraires du
+#: chirurgien" asks about the dépassement, "les médicaments à l'hôpital" about the medicines.
+SETTING_KINDS = ("consultation_generaliste", "consultation_specialiste", "hospitalisation")
+
+
+def main_care(kinds: Iterable[Optional[str]]) -> Optional[str]:
+    """The care a message asks about when it names several (CareKind codes, in the order of
+    the message): the first that is not only a setting (SETTING_KINDS), else the first."""
+    known = [k for k in kinds if k]
+    precise = [k for k in known if k not in SETTING_KINDS]
+    return next(iter(precise or known), None)
+
+
 def ald_status_from_text(text: str) -> Optional[AldStatus]:
     """The ALD situation named in `text` ("je suis à 100 %", "ALD non exonérante", "pas en
     ALD"...), or None. A status code itself is accepted as is; then a phrase of the vocabulary;
@@ -254,8 +270,8 @@ def ald_status_from_text(text: str) -> Optional[AldStatus]:
     before "ALD")."""
     folded = words(text)
     code = folded.replace(" ", "_")
-    if code in _STATUS_CODES:
+    if code in STATUS_CODES:
         return cast(AldStatus, code)
     entry = _SITUATIONS.find(folded)
-    # Checked at import: the codes of the vocabulary are _STATUS_CODES.
+    # Checked at import: the codes of the vocabulary are STATUS_CODES.
     return cast(AldStatus, entry.code) if entry is not None else None

@@ -243,3 +243,64 @@ async def test_otherwise_the_usual_fallback(run, tracker, slots, parse):
     t = tracker(slots, text="euh la demande truc", intent="nlu_fallback", parse_extra=parse)
     ran = await run(ActionFallback(), t)
     assert ran.messages[0]["response"].startswith("utter_fallback")
+
+
+def _leaning(intent: str, confidence: float) -> Dict[str, Any]:
+    """Parse data of a message under the fallback threshold that leans to `intent`."""
+    return {
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.65},
+            {"name": intent, "confidence": confidence},
+        ]
+    }
+
+
+async def test_a_personal_question_the_classifier_leans_to_is_answered_from_what_is_known(
+    run, tracker, today
+):
+    today("2026-12-02")
+    t = tracker(
+        {"last_topic": "exoneration_form", "valid_until": "2035-04-03", "agreement_date": "2025-04-03"},
+        text="et il faudra le renouveler quand ?",
+        intent="nlu_fallback",
+        parse_extra=_leaning("ask_renewal_date", 0.58),
+    )
+    ran = await run(ActionFallback(), t)
+    assert [m["response"] for m in ran.messages] == ["utter_renewal_ok"]
+    assert ran.messages[0]["ask_by"] == "3 janvier 2035"
+    assert {"event": "slot", "timestamp": None, "name": "last_topic", "value": "renewal_form"} in ran.events
+
+
+@pytest.mark.parametrize(
+    "slots, parse",
+    [
+        ({"valid_until": "2035-04-03"}, _leaning("ask_renewal_date", 0.30)),  # too unsure
+        ({}, _leaning("ask_renewal_date", 0.58)),  # the date it needs is unknown
+        ({"valid_until": "2035-04-03"}, _leaning("faq", 0.90)),  # not a personal question
+    ],
+)
+async def test_no_leaning_answer_without_confidence_or_what_it_needs(run, tracker, today, slots, parse):
+    today("2026-12-02")
+    t = tracker(slots, text="et il faudra le renouveler quand ?", intent="nlu_fallback", parse_extra=parse)
+    ran = await run(ActionFallback(), t)
+    assert all(m.get("response") != "utter_renewal_ok" for m in ran.messages)
+
+
+async def test_a_care_not_understood_with_the_situation_unknown_starts_the_coverage_form(run, tracker):
+    events = [{"event": "user", "text": "x"}, {"event": "slot", "name": "care_kind", "value": "kine"}]
+    t = tracker(
+        {"care_kind": "kine", "ald_key": "8"}, text="et la kine ?", intent="nlu_fallback", events=events
+    )
+    ran = await run(ActionFallback(), t)
+    assert ran.messages == [] and ran.events == [
+        {"event": "followup", "timestamp": None, "name": "coverage_form"}
+    ]
+
+
+async def test_a_care_not_understood_with_the_situation_known_gets_its_coverage(run, tracker):
+    events = [{"event": "user", "text": "x"}, {"event": "slot", "name": "care_kind", "value": "kine"}]
+    slots = {"care_kind": "kine", "ald_status": "aucune"}
+    ran = await run(
+        ActionFallback(), tracker(slots, text="et la kine ?", intent="nlu_fallback", events=events)
+    )
+    assert ran.message["response"] == "utter_coverage_usual"

@@ -111,3 +111,51 @@ async def test_a_doubt_is_never_taken_for_a_no(tracker, dispatcher, domain):
     result = ValidateCoverageForm().validate_in_protocol("je sais pas", dispatcher, t, domain)
     assert result["in_protocol"] is None
     assert dispatcher.messages[0]["response"] == "utter_unsure_in_protocol"
+
+
+async def test_the_situation_told_after_a_care_question_completes_its_coverage(run, tracker):
+    from actions.followup import ActionContext
+
+    events = [
+        {"event": "user", "text": "le transport pour mes seances de reeducation, rembourse combien ?"},
+        {"event": "slot", "name": "care_kind", "value": "transport"},
+        {"event": "bot", "text": "…"},
+        {"event": "user", "text": "je suis en ALD non exonerante et c'est pour ma maladie"},
+        {"event": "slot", "name": "ald_status", "value": "non_exonerante"},
+        {"event": "slot", "name": "linked_to_ald", "value": True},
+    ]
+    slots = {"care_kind": "transport", "ald_status": "non_exonerante", "linked_to_ald": True}
+    ran = await run(ActionContext(), tracker(slots, text=events[-3]["text"], events=events))
+    assert ran.message["response"] == "utter_coverage_transport"
+
+
+async def test_a_situation_told_long_after_a_care_question_is_only_noted(run, tracker):
+    from actions.followup import ActionContext
+
+    events = [
+        {"event": "user", "text": "ma kine est remboursee ?"},
+        {"event": "slot", "name": "care_kind", "value": "kine"},
+        {"event": "user", "text": "merci"},
+        {"event": "user", "text": "je suis en ALD non exonerante"},
+        {"event": "slot", "name": "ald_status", "value": "non_exonerante"},
+    ]
+    slots = {"care_kind": "kine", "ald_status": "non_exonerante"}
+    ran = await run(ActionContext(), tracker(slots, text=events[-2]["text"], events=events))
+    assert ran.message["response"] == "utter_status_noted_non_exonerante"
+
+
+async def test_a_raw_situation_answer_is_still_validated(tracker):
+    from actions.coverage import ValidateCoverageForm
+
+    # What the form holds before validation: the user's words, not a status code.
+    t = tracker(
+        {"care_kind": "biologie", "ald_status": "pas en ALD"}, text="pas en ALD", active_loop="coverage_form"
+    )
+    needed = await ValidateCoverageForm().needed_slots([], None, t, {})
+    assert needed == ["care_kind", "ald_status"]  # validated, hence read as "aucune"
+    t = tracker(
+        {"care_kind": "biologie", "ald_status": "aucune"}, text="pas en ALD", active_loop="coverage_form"
+    )
+    assert await ValidateCoverageForm().needed_slots([], None, t, {}) == ["care_kind"]
+    t = tracker({"care_kind": "biologie", "ald_status": "bof"}, text="bof", active_loop="coverage_form")
+    assert await ValidateCoverageForm().needed_slots([], None, t, {}) == ["care_kind", "ald_status"]

@@ -88,7 +88,7 @@ async def test_the_first_question_says_first_what_the_list_says_of_the_disease(r
     ran = await run(ActionAskEligLongTerm(), tracker({"ald_key": "13"}))
     first, question = ran.messages
     assert first["response"] == "utter_listed_disease_noted" and first["ald_number"] == "13"
-    assert first["ald_name"] == "La maladie coronaire"
+    assert first["ald_name"] == "la maladie coronaire"  # after "Sur la liste des ALD :"
     assert question["response"] == "utter_ask_elig_long_term"
 
 

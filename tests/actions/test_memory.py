@@ -160,3 +160,16 @@ def test_a_hundred_percent_in_a_question_is_no_situation(tracker: Make) -> None:
         entities=[ent("ald_status", "à 100 %")],
     )
     assert "ald_status" not in remembered(t)
+
+
+def test_a_care_named_in_a_message_not_understood_is_kept(tracker: Make) -> None:
+    # The classifier leans to another question, and no entity was extracted: the words say
+    # which care is talked about.
+    ranking = {"intent_ranking": [{"name": "nlu_fallback"}, {"name": "ask_disease_ald"}]}
+    t = tracker({"ald_key": "8"}, text="et la kine ?", intent="nlu_fallback", parse_extra=ranking)
+    assert remembered(t) == {"care_kind": "kine"}
+
+
+def test_a_care_named_in_a_clear_question_of_another_kind_is_not_kept(tracker: Make) -> None:
+    t = tracker(text="la kine c'est quoi le rapport avec la maladie de parkinson ?", intent="ask_disease_ald")
+    assert "care_kind" not in remembered(t)

@@ -6,7 +6,7 @@ from typing import Optional, Tuple
 
 import pytest
 
-from ald.coverage import CARE_KINDS, STILL_PAYS, Situation, care_kind_from_text, coverage
+from ald.coverage import CARE_KINDS, STILL_PAYS, Situation, care_kind_from_text, coverage, main_care
 
 EXO = "exonerante"
 NON = "non_exonerante"
@@ -127,7 +127,21 @@ def sit(
         # ALD exonérante: questions still needed
         ("kine", sit(EXO), "need_more_info", (), ("linked_to_ald", "in_protocol")),
         ("kine", sit(EXO, True), "need_more_info", (), ("in_protocol",)),
-        ("kine", sit(EXO, None, True), "need_more_info", (), ("linked_to_ald",)),
+        # written in the protocol: linked to the ALD, nothing to ask
+        (
+            "kine",
+            sit(EXO, None, True),
+            "100_base_tariff",
+            ("linked_and_in_protocol", "bizone_upper_zone", "check_not_ticked"),
+            (),
+        ),
+        (
+            "transport",
+            sit(NON, None, True),
+            "transport_rate",
+            ("ald_non_exonerante", "transport_conditions"),
+            (),
+        ),
         (
             "optique",
             sit(EXO),
@@ -238,3 +252,20 @@ def test_care_kind_from_text(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", ["", "bonjour", "je ne sais pas", "massage bien-être"])
 def test_care_kind_unknown(text: str) -> None:
     assert care_kind_from_text(text) is None
+
+
+@pytest.mark.parametrize(
+    "kinds, main",
+    [
+        (["depassement_honoraires", "consultation_specialiste"], "depassement_honoraires"),
+        (["consultation_specialiste", "depassement_honoraires"], "depassement_honoraires"),
+        (["hospitalisation", "medicament"], "medicament"),
+        (["transport", "kine"], "transport"),
+        (["consultation_generaliste", "consultation_specialiste"], "consultation_generaliste"),
+        ([None, "kine"], "kine"),
+        ([], None),
+        ([None], None),
+    ],
+)
+def test_main_care_is_the_precise_one(kinds: list, main: Optional[str]) -> None:
+    assert main_care(kinds) == main

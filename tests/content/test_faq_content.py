@@ -58,6 +58,7 @@ PROTOCOL_TOPICS = [
     "ou_envoyer",
     "en_ligne_ou_papier",
     "volets",
+    "medecin_conseil",
     "delai_reponse",
     "notification",
     "pas_de_nouvelles",
