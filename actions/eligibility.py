@@ -31,9 +31,13 @@ def answers_from(tracker: Tracker) -> eligibility.EligibilityAnswers:
     """The answers given so far (None for a question not answered yet). A disease said in the
     conversation answers "is it on the list?" (its key is read as the list's number)."""
     disease = tracker.get_slot("ald_key") or tracker.get_slot("disease_name")
+    on_list = optional_bool(tracker, "elig_on_list")
+    match = remembered_match(tracker)  # a key of the list, variants included ("23_developpement")
+    if on_list is None and match is not None:
+        on_list = match.status == "on_list"
     return eligibility.EligibilityAnswers(
         long_term=optional_bool(tracker, "elig_long_term"),
-        on_list=optional_bool(tracker, "elig_on_list"),
+        on_list=on_list,
         costly_treatment=optional_bool(tracker, "elig_costly"),
         several_diseases=optional_bool(tracker, "elig_several"),
         disease=str(disease) if disease else None,

@@ -41,6 +41,10 @@ DISEASE_INTENTS = {
 }
 #: Intents after which a care named in the text is kept (the coverage questions).
 CARE_INTENTS = {"ask_coverage", "inform", "deny", "faq"}
+#: Words of a question about what a care costs or how it is reimbursed.
+COST_CUE = re.compile(r"\b(rembours\w*|pris\w* en charge|combien|cb|cmb|coute?\w*|pay\w*|gratuit\w*|100)")
+#: At most this many words, a message not understood that names a care asks about that care.
+SHORT_CARE_QUESTION = 4
 #: Slots a correction or a new value may change after an answer, per answered form.
 LAST_TOPIC_SLOT = "last_topic"
 
@@ -76,8 +80,12 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         return {}
     intent = str((message.get("intent") or {}).get("name") or "")
     ranking = message.get("intent_ranking") or []
-    # Not understood surely: a care it names is still the care talked about ("et la kiné ?").
-    unsure = intent == "nlu_fallback"
+    # Not understood surely: a care it names is still the care talked about when the message
+    # is about paying for it, or is that short ("et la kiné ?"); "son médecin parle d'une
+    # forme grave" names a doctor, not a care asked about.
+    unsure = intent == "nlu_fallback" and bool(
+        COST_CUE.search(fold(text)) or len(text.split()) <= SHORT_CARE_QUESTION
+    )
     if intent == "nlu_fallback" and len(ranking) > 1:
         # Not understood well enough to answer, but what it says is read as the intent the
         # classifier leaned to.

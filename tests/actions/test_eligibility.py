@@ -106,3 +106,11 @@ async def test_otherwise_only_the_question(run, tracker, slots):
 
     ran = await run(ActionAskEligLongTerm(), tracker(slots))
     assert [m["response"] for m in ran.messages] == ["utter_ask_elig_long_term"]
+
+
+async def test_a_remembered_variant_of_the_list_answers_the_list_question(tracker):
+    from actions.eligibility import ValidateEligibilityForm
+
+    # "notre fils est autiste": the key of a variant of n° 23, not a bare number.
+    t = tracker({"ald_key": "23_developpement"}, text="on peut demander le 100 % pour lui ?")
+    assert await ValidateEligibilityForm().needed_slots([], None, t, {}) == ["elig_long_term"]

@@ -173,3 +173,12 @@ def test_a_care_named_in_a_message_not_understood_is_kept(tracker: Make) -> None
 def test_a_care_named_in_a_clear_question_of_another_kind_is_not_kept(tracker: Make) -> None:
     t = tracker(text="la kine c'est quoi le rapport avec la maladie de parkinson ?", intent="ask_disease_ald")
     assert "care_kind" not in remembered(t)
+
+
+@pytest.mark.parametrize(
+    "text", ["son medecin parle d'une forme grave", "et le delai du medecin conseil est deja passe ?"]
+)
+def test_a_doctor_named_in_a_message_not_understood_is_no_care_asked_about(tracker: Make, text: str) -> None:
+    ranking = {"intent_ranking": [{"name": "nlu_fallback"}, {"name": "inform"}]}
+    t = tracker({"ald_key": "8"}, text=text, intent="nlu_fallback", parse_extra=ranking)
+    assert "care_kind" not in remembered(t)

@@ -144,6 +144,9 @@ def test_not_an_answer(text: str) -> None:
         ("c'est chronique", LIFELONG_MONTHS),
         ("toute sa vie", LIFELONG_MONTHS),
         ("très longtemps", LIFELONG_MONTHS),
+        ("toute ma vie je pense", LIFELONG_MONTHS),
+        ("il a 2 ans de traitement", 24),
+        ("ma maman de 82 ans a alzheimer depuis 2 ans", 24),
     ],
 )
 def test_duration_months(text: str, months: float) -> None:
@@ -152,7 +155,21 @@ def test_duration_months(text: str, months: float) -> None:
     assert value == pytest.approx(months, rel=0.01) or (months < 1 and value < 1)
 
 
-@pytest.mark.parametrize("text", ["", "oui", "je sais pas", "kiné", "le 3 mars"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "oui",
+        "je sais pas",
+        "kiné",
+        "le 3 mars",
+        # ages, not durations of care
+        "notre fils de 7 ans est autiste",
+        "ma mère âgée de 82 ans",
+        "elle a 12 ans",
+        "j'ai 45 ans",
+    ],
+)
 def test_not_a_duration(text: str) -> None:
     value: Optional[float] = duration_months(text)
     assert value is None
