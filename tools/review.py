@@ -12,8 +12,9 @@ Writes into --out (default RESULTS_DIR/review):
   ranking stored with the message) then by similarity (TF-IDF + agglomerative clustering), most
   frequent first, each with one turn of context before and after, and the topics most asked and
   least helpful;
-- to_annotate.yml: those questions as Rasa NLU data (intent `to_annotate`, one block per
-  closest topic, the suggestion in a comment) for an editor to label and move into data/.
+- to_annotate.yml: those questions (not the buttons' payloads, nor a form's last answer) as
+  Rasa NLU data (intent `to_annotate`, one block per closest topic, the suggestion in a
+  comment) for an editor to label and move into data/.
 
 The database is the one the Rasa server uses (as tools/purge.py reads it): nothing is sent
 anywhere, conversation ids are never printed, texts are masked again (ald.pii) although the
@@ -36,6 +37,7 @@ import json
 import os
 import re
 import sys
+import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -359,6 +361,8 @@ def annotation_yaml(result: Review) -> str:
         texts = []
         for cluster in group.clusters:
             for item in cluster:
+                if not exportable(item):
+                    continue
                 text = nlu_safe(item.turn.text)
                 if text and text.lower() not in seen:
                     seen.add(text.lower())
@@ -369,6 +373,15 @@ def annotation_yaml(result: Review) -> str:
         lines += ["- intent: to_annotate", "  examples: |"]
         lines += [f"    - {t}" for t in texts]
     return "\n".join(lines) + "\n"
+
+
+def exportable(item: Item) -> bool:
+    """Whether a message is worth labelling: not a button's payload ("/ask_human"), and for a
+    personal answer rated "not helpful" not the form's last answer ("10 janvier"), which says
+    nothing of the question (the report shows it with its context)."""
+    if item.turn.text.startswith("/"):
+        return False
+    return item.why == "fallback" or str(item.turn.topic or "").startswith(FAQ_PREFIX)
 
 
 def nlu_safe(text: str) -> str:
@@ -504,6 +517,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     from tools.purge import default_endpoints, engine_for
 
     args = parse_args(argv)
+    # Rasa's and SQLAlchemy's deprecation notices would bury the summary.
+    warnings.simplefilter("ignore")
     endpoints = Path(args.endpoints or default_endpoints())
     endpoints = endpoints.resolve() if endpoints.exists() else ROOT / endpoints
     out = Path(args.out).resolve() if args.out else settings.path("RESULTS_DIR") / "review"

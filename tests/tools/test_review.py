@@ -316,6 +316,20 @@ def test_similar_messages_are_grouped() -> None:
     assert review.similarity_clusters([]) == [] and review.similarity_clusters(["un"]) == [[0]]
 
 
+def test_payloads_and_form_answers_are_not_exported() -> None:
+    """A rated personal answer's last message ("10 janvier") or a button's payload says nothing
+    of the question: in the report, not in the file to annotate."""
+    when = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+
+    def item(text: str, why: str, topic: str) -> review.Item:
+        return review.Item(review.Turn(1, when, text, "inform", topic), why, None, None)
+
+    assert not review.exportable(item("/ask_human", "fallback", "ask_human"))
+    assert not review.exportable(item("10 janvier", "pas utile", "renewal_form"))
+    assert review.exportable(item("où l'envoyer", "pas utile", "faq/ou_envoyer"))
+    assert review.exportable(item("zzz", "fallback", "inform"))
+
+
 def test_entity_syntax_is_never_written() -> None:
     assert review.nlu_safe("[numéro masqué](x) et [a]{b}\n- fin") == "[numéro masqué] (x) et [a] {b} - fin"
 
