@@ -65,7 +65,9 @@ def test_a_plain_no_offers_to_rephrase_the_topics_and_the_helpline(stack: Tuple[
 def test_a_button_rating_is_stored_and_masked(stack: Tuple[int, Path]) -> None:
     port, db = stack
     sender = f"test-{uuid.uuid4()}"
-    assert offers(rest_send(port, sender, "mon tel est 06 12 34 56 78, qui remplit le protocole ?"))
+    # An identifier typed gets its own answer (masked, "do not share it"), never the offer.
+    assert not offers(rest_send(port, sender, "mon tel est 06 12 34 56 78, qui remplit le protocole ?"))
+    assert offers(rest_send(port, sender, QUESTION))
     assert_reply_is("utter_feedback_thanks", rest_send(port, sender, OFFER_PAYLOADS[0])[0]["text"])
     rows = [(t, d) for s, t, d in sqlite_events(db) if s == sender]
     assert [d["value"]["helpful"] for t, d in rows if t == "slot" and d["name"] == "feedback"] == [True]
