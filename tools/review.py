@@ -12,7 +12,7 @@ Writes into --out (default RESULTS_DIR/review):
   ranking stored with the message) then by similarity (TF-IDF + agglomerative clustering), most
   frequent first, each with one turn of context before and after, and the topics most asked and
   least helpful;
-- to_annotate.yml: those questions (not the buttons' payloads, nor a form's last answer) as
+- to_annotate.yml: those questions (not buttons' payloads, keyboard mashing or forms' answers) as
   Rasa NLU data (intent `to_annotate`, one block per closest topic, the suggestion in a
   comment) for an editor to label and move into data/.
 
@@ -44,7 +44,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ald import pii, settings
+from ald import gibberish, pii, settings
 from ald.clock import PARIS
 from ald.content import load_content
 from ald.nlu import FALLBACK_INTENT
@@ -150,7 +150,9 @@ def turns_of(events: Iterable[Dict[str, Any]], conversation: int) -> List[Turn]:
         elif not turns:
             continue  # session start, slots of the figures: before any message
         elif kind == "bot":
-            turns[-1].bot.append(pii.mask_text(str(event.get("text") or "")))
+            # The bot's own words, made from masked input: not masked again, which would hide
+            # the helpline's number.
+            turns[-1].bot.append(str(event.get("text") or ""))
             turns[-1].responses.append(str((event.get("metadata") or {}).get("utter_action") or ""))
         elif kind == "action":
             turns[-1].actions.append(str(event.get("name") or ""))
@@ -277,12 +279,18 @@ def group_items(items: List[Item]) -> List[Group]:
 
 
 def rated_question(turns: List[Turn], index: int) -> Optional[int]:
-    """The index of the message whose answer the rating at `index` rates: the latest answered
-    one before it."""
-    for i in range(index - 1, -1, -1):
-        if turns[i].category == "answered":
+    """The index of the question whose answer the rating at `index` rates: the latest answered
+    message before it, or for a form's answer the question that started the form (not its last
+    "oui")."""
+    answered = next((i for i in range(index - 1, -1, -1) if turns[i].category == "answered"), None)
+    if answered is None:
+        return None
+    for i in range(answered, -1, -1):
+        if turns[i].asks:
             return i
-    return None
+        if i < answered and turns[i].category == "answered":
+            break  # the answer before: no question of this form's own
+    return answered
 
 
 def item_at(turns: List[Turn], i: int, why: str) -> Item:
@@ -369,19 +377,20 @@ def annotation_yaml(result: Review) -> str:
                     texts.append(text)
         if not texts:
             continue
-        lines.append(f"# closest topic: {group.topic or 'none'} ({group.label})")
+        question = group.label.rsplit(" (", 1)[0] if group.topic and group.label != group.topic else ""
+        lines.append(f"# closest topic: {group.topic or 'none'}" + (f" ({question})" if question else ""))
         lines += ["- intent: to_annotate", "  examples: |"]
         lines += [f"    - {t}" for t in texts]
     return "\n".join(lines) + "\n"
 
 
 def exportable(item: Item) -> bool:
-    """Whether a message is worth labelling: not a button's payload ("/ask_human"), and for a
-    personal answer rated "not helpful" not the form's last answer ("10 janvier"), which says
-    nothing of the question (the report shows it with its context)."""
-    if item.turn.text.startswith("/"):
+    """Whether a message is worth labelling: not a button's payload ("/ask_human"), not
+    keyboard mashing, and for an answer rated "not helpful" a question, not a form's answer
+    ("10 janvier", which says nothing of the question). The report shows them all."""
+    if item.turn.text.startswith("/") or gibberish.is_gibberish(item.turn.text):
         return False
-    return item.why == "fallback" or str(item.turn.topic or "").startswith(FAQ_PREFIX)
+    return item.why == "fallback" or item.turn.asks
 
 
 def nlu_safe(text: str) -> str:

@@ -119,6 +119,35 @@ CONVERSATIONS: Dict[str, tuple] = {
             ),
         ],
     ),
+    # A personal answer (a form) rated "not helpful": the question is the one that started it.
+    "conv-d": (
+        "2026-11-22",
+        [
+            (
+                "kiné à 100 % ?",
+                faq_parse("ask_coverage"),
+                [("action", "coverage_form"), ("bot", "utter_ask_linked_to_ald")],
+            ),
+            (
+                "oui",
+                faq_parse("affirm"),
+                [
+                    ("action", "action_answer_coverage"),
+                    ("bot", "utter_coverage_full"),
+                    ("slot", "last_topic", "coverage_form"),
+                    ("slot", "rated_topic", "coverage_form"),
+                ],
+            ),
+            (
+                "pas utile",
+                faq_parse("feedback"),
+                [
+                    ("action", "action_feedback"),
+                    ("slot", "feedback", {"helpful": False, "topic": "coverage_form"}),
+                ],
+            ),
+        ],
+    ),
     # Before the period (7 days before NOW): not in the review.
     "conv-old": (
         "2026-11-10",
@@ -182,14 +211,14 @@ def run_review(env: Dict[str, str], out: Path, *args: str) -> str:
 def check_review(env: Dict[str, str], out: Path) -> None:
     """The report of the store built from CONVERSATIONS (shared with the PostgreSQL test)."""
     summary = run_review(env, out)
-    # 3 conversations in the period; 9 user messages: answered 2, fallback 2, hand-off 2
-    # (the fallback's helpline answer and "parler à quelqu'un"), safety 1, other 2.
-    assert "3 conversation(s), 9 user message(s)" in summary
+    # 4 conversations in the period; 12 user messages: answered 3, fallback 2, hand-off 2
+    # (the fallback's helpline answer and "parler à quelqu'un"), safety 1, other 4 (a greeting,
+    # a form's question, two ratings).
+    assert "4 conversation(s), 12 user message(s)" in summary
     assert (
-        "répondu 22%, pas compris 22%, passé à une personne 22%, réponse de sécurité 11%, autre 22%"
-        in summary
+        "répondu 25%, pas compris 17%, passé à une personne 17%, réponse de sécurité 8%, autre 33%" in summary
     )
-    assert "to look at: 4 message(s) in 2 topic(s)" in summary
+    assert "to look at: 5 message(s) in 3 topic(s)" in summary
     for sender in CONVERSATIONS:
         assert sender not in summary  # never a conversation id
 
@@ -217,6 +246,10 @@ def check_review(env: Dict[str, str], out: Path) -> None:
     assert asked.index("faq/ou_envoyer)</td><td>4<") < asked.index("faq/qui_redige)</td><td>1<")
     least = html[html.index("Sujets les moins utiles") :]
     assert "(faq/qui_redige)</td><td>1</td><td>1</td>" in least
+    assert "coverage_form</td><td>1</td><td>1</td>" in least
+    # The form's answer rated "not helpful" is shown as the question that started the form.
+    form = html[html.index("coverage_form — 1 message") :]
+    assert "« kiné à 100 % ? »" in form and "après — utilisateur : « oui »" in form
     check_export(out / "to_annotate.yml")
 
 
@@ -227,7 +260,7 @@ def check_export(path: Path) -> None:
     data = load_data(str(path))
     assert data.intents == {"to_annotate"}
     texts = sorted(m.get("text") for m in data.intent_examples)
-    assert len(texts) == 4
+    assert len(texts) == 5 and "kiné à 100 % ?" in texts
     assert "qui remplit le protocole ?" in texts
     assert "où l'envoyer ce papier du protocole, mon numéro [numéro masqué]" in texts
     assert all(not m.get("entities") for m in data.intent_examples)  # the masks are no entities
@@ -277,7 +310,10 @@ def test_feedback_is_stored_masked_with_its_topic(sqlite_store: Path) -> None:
     ratings = [
         json.loads(d)["value"] for s, t, d in rows if t == "slot" and json.loads(d)["name"] == "feedback"
     ]
-    assert ratings == [{"helpful": False, "topic": "faq/qui_redige"}]
+    assert ratings == [
+        {"helpful": False, "topic": "faq/qui_redige"},
+        {"helpful": False, "topic": "coverage_form"},
+    ]
     stored = "\n".join(d for _, _, d in rows)
     assert (
         PHONE not in stored and "006 084" not in stored and "[t\\u00e9l\\u00e9phone masqu\\u00e9]" in stored
@@ -289,7 +325,7 @@ def test_a_shorter_or_empty_period(sqlite_store: Path, tmp_path: Path) -> None:
     assert "1 conversation(s), 3 user message(s)" in run_review(
         env, tmp_path / "a", "--since", "2026-11-20", "--until", "2026-11-20"
     )
-    assert "2 conversation(s), 6 user message(s)" in run_review(env, tmp_path / "b", "--days", "3")
+    assert "3 conversation(s), 9 user message(s)" in run_review(env, tmp_path / "b", "--days", "3")
     out = run_review({**env, "SQLITE_DB": str(tmp_path / "none.db")}, tmp_path / "c")
     assert "0 conversation(s), 0 user message(s)" in out and not (tmp_path / "none.db").exists()
     assert "Rien à signaler" in (tmp_path / "c" / "review.html").read_text(encoding="utf-8")
@@ -321,13 +357,15 @@ def test_payloads_and_form_answers_are_not_exported() -> None:
     of the question: in the report, not in the file to annotate."""
     when = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
 
-    def item(text: str, why: str, topic: str) -> review.Item:
-        return review.Item(review.Turn(1, when, text, "inform", topic), why, None, None)
+    def item(text: str, why: str, intent: str) -> review.Item:
+        return review.Item(review.Turn(1, when, text, intent, None), why, None, None)
 
     assert not review.exportable(item("/ask_human", "fallback", "ask_human"))
-    assert not review.exportable(item("10 janvier", "pas utile", "renewal_form"))
-    assert review.exportable(item("où l'envoyer", "pas utile", "faq/ou_envoyer"))
-    assert review.exportable(item("zzz", "fallback", "inform"))
+    assert not review.exportable(item("10 janvier", "pas utile", "inform"))
+    assert not review.exportable(item("azertyuiop", "fallback", "nlu_fallback"))  # keyboard mashing
+    assert review.exportable(item("où l'envoyer", "pas utile", "faq"))
+    assert review.exportable(item("quand renouveler ?", "pas utile", "ask_renewal_date"))
+    assert review.exportable(item("zut alors mon dossier", "fallback", "nlu_fallback"))
 
 
 def test_entity_syntax_is_never_written() -> None:
