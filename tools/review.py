@@ -141,7 +141,7 @@ def turns_of(events: Iterable[Dict[str, Any]], conversation: int) -> List[Turn]:
             turns.append(
                 Turn(
                     conversation=conversation,
-                    when=datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc),
+                    when=datetime.fromtimestamp(float(event.get("timestamp") or 0), PARIS),
                     text=pii.mask_text(" ".join(str(event.get("text") or "").split())),
                     intent=str((parse.get("intent") or {}).get("name") or ""),
                     topic=closest_topic(parse),
@@ -329,7 +329,7 @@ def review(conversations: Iterable[List[Dict[str, Any]]], since: datetime, until
                     items.append(found)
     per_day: Dict[date, Counter] = defaultdict(Counter)
     for turn in kept:
-        per_day[turn.when.astimezone(PARIS).date()][turn.category] += 1
+        per_day[turn.when.astimezone(PARIS).date()][turn.category] += 1  # the day in France
     asked: Counter[str] = Counter(
         str(t.answered_topic or t.topic) for t in kept if t.asks and (t.answered_topic or t.topic)
     )
@@ -458,7 +458,7 @@ def summary(result: Review, out: Path) -> str:
     shares = result.shares
     parts = ", ".join(f"{CATEGORY_LABELS[c]} {shares[c]:.0%}" for c in CATEGORIES)
     lines = [
-        f"review: {result.since:%Y-%m-%d %H:%M} to {result.until:%Y-%m-%d %H:%M} (UTC): "
+        f"review: {result.since:%Y-%m-%d %H:%M} to {result.until:%Y-%m-%d %H:%M} (Europe/Paris): "
         f"{result.conversations} conversation(s), {result.messages} user message(s)",
         f"  {parts}",
         f"  to look at: {len(result.items)} message(s) in {len(result.groups)} topic(s)"
@@ -542,7 +542,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             conversations = load_events(engine, since.timestamp(), until.timestamp())
     finally:
         engine.dispose()
-    result = review(conversations, since.astimezone(timezone.utc), until.astimezone(timezone.utc))
+    result = review(conversations, since.astimezone(PARIS), until.astimezone(PARIS))
     write(result, out)
     print(summary(result, out))
     return 0
