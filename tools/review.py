@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import sys
@@ -402,10 +403,14 @@ def nlu_safe(text: str) -> str:
 
 def plot_per_day(result: Review, path: Path) -> None:
     """Stacked bars: the user messages of each day by what they got."""
-    import matplotlib
+    # matplotlib logs its own style files' deprecation notices at import: not for the editor.
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Rasa's import turned the filters back on
+        import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
 
     days = list(result.per_day)
     fig, ax = plt.subplots(figsize=(9, 3.6), dpi=100)
@@ -526,14 +531,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     from tools.purge import default_endpoints, engine_for
 
     args = parse_args(argv)
-    # Rasa's and SQLAlchemy's deprecation notices would bury the summary.
-    warnings.simplefilter("ignore")
     endpoints = Path(args.endpoints or default_endpoints())
     endpoints = endpoints.resolve() if endpoints.exists() else ROOT / endpoints
     out = Path(args.out).resolve() if args.out else settings.path("RESULTS_DIR") / "review"
     since, until = period(args)
     os.chdir(ROOT)  # relative paths (SQLITE_DB) are relative to the project
-    engine = engine_for(str(endpoints))
+    # Rasa's and SQLAlchemy's deprecation notices would bury the summary; importing Rasa
+    # resets the warning filters, hence twice (and SQLAlchemy's own switch for its 2.0 notice).
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import rasa.core.tracker_store  # noqa: F401
+
+        warnings.simplefilter("ignore")
+        engine = engine_for(str(endpoints))
     try:
         sqlite_file = engine.url.database if engine.dialect.name == "sqlite" else None
         if sqlite_file and not Path(sqlite_file).exists():
