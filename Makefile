@@ -30,13 +30,15 @@ MODEL_INPUTS := $(CONFIG) $(shell find $(DOMAIN) -name '*.yml' 2>/dev/null) $(NL
                 components/faq_selector.py components/answer_model.py components/sentence_encoder.py
 
 .PHONY: help install lock train run shell test test-unit test-stories validate evaluate bench \
-        purge services lint generate clean
+        purge review services lint generate clean
 
 help:
 	@echo "make run      install if needed, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test     install, lint, train, start PostgreSQL/Redis if needed, validate the data,"
 	@echo "              run pytest and the conversation tests"
 	@echo "make shell    talk to the assistant in the terminal"
+	@echo "make review   what the assistant could not answer or did not help with, the last REVIEW_DAYS"
+	@echo "              days (7): results/review/review.html and to_annotate.yml (RASA_PROFILE's store)"
 	@echo "make install | train | validate | lint | evaluate | bench | purge | services | generate | lock | clean"
 
 install:
@@ -107,3 +109,9 @@ clean:
 # from the tracker store of the current profile (RASA_PROFILE). See docs/deployment.md.
 purge: install
 	$(RUN) $(PY) -m tools.purge
+
+# The editors' review: the conversations of the last REVIEW_DAYS days (default 7) in the tracker
+# store of the current profile (RASA_PROFILE), read on this machine only: an HTML report and the
+# unanswered messages to annotate in $(RESULTS)/review/. Options: ARGS="--since 2026-11-01".
+review: install
+	$(RUN) $(PY) -m tools.review $(ARGS)

@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.feedback import offer_feedback
 from actions.table import FORMS, SlotSpec, slot_spec
 from ald import ald_list, answers, clock, context, dates, figures
 from ald.content import load_content
@@ -289,4 +290,6 @@ class FormAnswer(Action, ABC):
             return [SlotSet(MISSES, None)]  # the form ended without what it needs: said already
         events = self.answer(dispatcher, tracker)
         topic = self.answered_topic(tracker)
-        return [*events, *([SlotSet(LAST_TOPIC, topic)] if topic else []), SlotSet(MISSES, None)]
+        if topic:
+            events = [*events, SlotSet(LAST_TOPIC, topic), *offer_feedback(dispatcher, tracker, topic)]
+        return [*events, SlotSet(MISSES, None)]

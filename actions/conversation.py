@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, MISSES
 from actions.faq import answer_faq
+from actions.feedback import ranked_topics, topic_buttons
 from actions.followup import answer_from_context, follow_up_answer, leaning_form_answer
 from ald import clock, figures, gibberish, helpline
 from ald.content import load_content
@@ -69,18 +70,7 @@ def closest_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
     parse = tracker.latest_message or {}
     if gibberish.is_gibberish(str(parse.get("text") or "")):
         return []
-    ranking = (((parse.get("response_selector") or {}).get("faq") or {}).get("ranking")) or []
-    questions: Dict[str, str] = load_content("topics.yml").get("topics") or {}
-    buttons: List[Dict[str, str]] = []
-    for item in ranking:
-        key = str(item.get("intent_response_key", ""))  # e.g. "faq/delai_reponse"
-        topic = key.split("/", 1)[-1]
-        if topic not in questions:
-            continue
-        buttons.append({"title": questions[topic], "payload": questions[topic]})
-        if len(buttons) == limit:
-            break
-    return buttons
+    return topic_buttons(ranked_topics(parse), limit)
 
 
 #: How sure the NLU must still be of a topic that follows the last answer (its share among the

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, answered
+from actions.feedback import answered_topic, offer_feedback
 from ald import ald_list
 from ald.text import capitalised, fold
 
@@ -139,4 +140,6 @@ class ActionDiseaseAld(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        return answer_disease(tracker, dispatcher, remembered=not disease_said_now(tracker))
+        events = answer_disease(tracker, dispatcher, remembered=not disease_said_now(tracker))
+        topic = answered_topic(events)
+        return [*events, *offer_feedback(dispatcher, tracker, topic)] if topic else events

@@ -28,6 +28,7 @@ from rasa_sdk.types import DomainDict
 from actions.answering import ANSWERS
 from actions.base import LAST_TOPIC, set_last_turn, slots_set_now
 from actions.disease import answer_disease, severe_form_answer
+from actions.feedback import answered_topic, offer_feedback, offer_was_last, rate
 from actions.table import FORMS
 from ald.text import fold
 
@@ -173,7 +174,11 @@ class ActionContext(Action):
     ) -> List[EventType]:
         events = answer_from_context(tracker, dispatcher)
         if events is not None:
-            return events
+            topic = answered_topic(events)
+            return [*events, *offer_feedback(dispatcher, tracker, topic)] if topic else events
         intent = str((tracker.latest_message.get("intent") or {}).get("name") or "inform")
+        # A plain "oui" / "non" right after "did this answer help?" answers that.
+        if intent in ("affirm", "deny") and offer_was_last(tracker):
+            return rate(dispatcher, tracker, helpful=intent == "affirm")
         dispatcher.utter_message(response=NEUTRAL.get(intent, "utter_inform_without_context"))
         return []

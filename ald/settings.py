@@ -97,6 +97,7 @@ SETTINGS: List[Setting] = [
     Setting("REDIS_KEY_PREFIX", "ald", "prefix of the lock keys in Redis"),
     # Privacy and limits.
     Setting("RETENTION_DAYS", "90", "make purge deletes conversations idle for longer (days)"),
+    Setting("REVIEW_DAYS", "7", "make review reads the conversations of the last N days"),
     # Not exported: components/guard.py gives config.yml's max_chars precedence over this
     # default, and the environment's value precedence over both.
     Setting("MAX_MESSAGE_CHARS", "2000", "longer messages are cut and answered 'too long'", exported=False),

@@ -81,10 +81,16 @@ class Ran:
     events: List[Dict[str, Any]]
 
     @property
+    def answer(self) -> List[Message]:
+        """The messages sent, without the feedback offer that follows an answer (its own tests:
+        tests/actions/test_feedback.py)."""
+        return [m for m in self.messages if m.get("response") != "utter_feedback_offer"]
+
+    @property
     def message(self) -> Message:
-        """The one message sent (fails if there is not exactly one)."""
-        assert len(self.messages) == 1, self.messages
-        return self.messages[0]
+        """The one message sent besides the feedback offer (fails if there is not exactly one)."""
+        assert len(self.answer) == 1, self.messages
+        return self.answer[0]
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ async def test_the_answer_alone_when_nothing_is_known(run, tracker):
         ActionFaq(),
         tracker(text="qui remplit le protocole ?", intent="faq", parse_extra=picked("qui_redige")),
     )
-    assert [m["utter_action"] for m in ran.messages] == ["utter_faq/qui_redige"]
+    assert [m["utter_action"] for m in ran.answer] == ["utter_faq/qui_redige"]
 
 
 async def test_the_answer_is_the_content_text_with_its_figures_and_buttons(run, tracker):
@@ -49,7 +49,7 @@ async def test_a_duration_question_after_a_disease(run, tracker):
         intent="faq",
         parse_extra=picked("duree_exoneration"),
     )
-    first, line = (await run(ActionFaq(), t)).messages
+    first, line = (await run(ActionFaq(), t)).answer
     assert first["utter_action"] == "utter_faq/duree_exoneration"
     assert "Parkinson" in line["text"] and "n° 16" in line["text"] and "10 ans" in line["text"]
 
@@ -62,7 +62,7 @@ async def test_a_renewal_question_with_the_end_of_validity_known(run, tracker, t
         intent="faq",
         parse_extra=picked("renouvellement"),
     )
-    _, line = (await run(ActionFaq(), t)).messages
+    _, line = (await run(ActionFaq(), t)).answer
     assert "30 juin 2027" in line["text"] and "30 mars 2027" in line["text"]
 
 
@@ -230,4 +230,4 @@ async def test_the_delay_line_follows_where_the_user_is(run, tracker, today, sen
 
 async def test_a_sending_date_that_is_no_date_gives_no_line(run, tracker):
     t = tracker({"sent_date": "le 3"}, text="delai ?", intent="faq", parse_extra=picked("delai_reponse"))
-    assert len((await run(ActionFaq(), t)).messages) == 1
+    assert len((await run(ActionFaq(), t)).answer) == 1
