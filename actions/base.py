@@ -134,6 +134,16 @@ def slots_set_now(tracker: Tracker) -> Dict[str, Any]:
     return found
 
 
+def said_this_turn(tracker: Tracker, response: str) -> bool:
+    """True when the bot already sent `response` since the latest user message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False
+
+
 def set_last_turn(tracker: Tracker, slot: str) -> bool:
     """True when `slot` got a value while the previous user message was handled (not the
     latest one): what the latest message adds may complete it."""

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import FormAnswer, FormValidator, optional_bool, yes_no
+from actions.base import FormAnswer, FormValidator, optional_bool, said_this_turn, yes_no
 from actions.disease import remembered_match
 from ald import ald_list, answers, eligibility
 from ald.figures import figure_months
@@ -123,8 +123,11 @@ class ActionAskEligLongTerm(Action):
     ) -> List[EventType]:
         match = remembered_match(tracker)
         # Said once: not again when the question is asked again after an unusable answer.
-        first_question = not tracker.get_slot("form_misses") and not any(
-            tracker.get_slot(slot) is not None for slot in ELIG_SLOTS.values()
+        first_question = (
+            not tracker.get_slot("form_misses")
+            and not any(tracker.get_slot(slot) is not None for slot in ELIG_SLOTS.values())
+            # "j'ai une polyarthrite" as the answer: the validator has just noted it
+            and not said_this_turn(tracker, "utter_noted_disease")
         )
         if first_question and match is not None and match.status == "on_list" and match.entry is not None:
             dispatcher.utter_message(

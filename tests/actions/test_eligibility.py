@@ -114,3 +114,14 @@ async def test_a_remembered_variant_of_the_list_answers_the_list_question(tracke
     # "notre fils est autiste": the key of a variant of n° 23, not a bare number.
     t = tracker({"ald_key": "23_developpement"}, text="on peut demander le 100 % pour lui ?")
     assert await ValidateEligibilityForm().needed_slots([], None, t, {}) == ["elig_long_term"]
+
+
+async def test_a_disease_just_noted_by_the_validator_is_not_said_again(run, tracker):
+    from actions.eligibility import ActionAskEligLongTerm
+
+    events = [
+        {"event": "user", "text": "j'ai une polyarthrite"},
+        {"event": "bot", "text": "C'est noté…", "metadata": {"utter_action": "utter_noted_disease"}},
+    ]
+    ran = await run(ActionAskEligLongTerm(), tracker({"ald_key": "22"}, events=events))
+    assert ran.message["response"] == "utter_ask_elig_long_term"
