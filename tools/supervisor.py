@@ -8,7 +8,7 @@ Why supervisord rather than a shell loop or honcho: it restarts (honcho stops ev
 one part ends), it kills a whole process group (Rasa's children too), it is pure Python with no
 dependency, and `supervisorctl` lets an operator see and restart a part by hand:
 
-    .venv/bin/supervisorctl -c var/run/supervisord.conf status     # or: restart actions
+    $VENV/bin/supervisorctl -c $RUN_DIR/supervisord.conf status   # or: restart actions
 
     python -m tools.supervisor            # writes $RUN_DIR/supervisord.conf, prints its path
     python -m tools.supervisor --print    # prints it
