@@ -96,6 +96,7 @@ SETTINGS: List[Setting] = [
     Setting("DB_NAME", "rasa", "PostgreSQL database"),
     Setting("DB_USER", "rasa", "PostgreSQL role"),
     Setting("DB_PASSWORD", "", "PostgreSQL password (none by default)"),
+    Setting("DB_CONNECT_TIMEOUT", "5", "seconds before an unreachable PostgreSQL counts as down"),
     Setting("REDIS_HOST", "127.0.0.1", "Redis host"),
     Setting("REDIS_PORT", "6379", "Redis port"),
     Setting("REDIS_DB", "1", "Redis database number"),
