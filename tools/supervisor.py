@@ -22,6 +22,7 @@ For a server, deploy/ has systemd units that do the same job (docs/deployment.md
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -35,56 +36,65 @@ PROGRAMS = ("actions", "rasa", "web")
 CONF_NAME = "supervisord.conf"
 
 
+#: Stands for RASA_JWT_SECRET in a command line until it is written out (see `commands`).
+_SECRET = "\0jwt-secret\0"
+
+
 def _quote(args: List[str]) -> str:
     """A command line for supervisord: shell-quoted (it splits with shlex), with `%` doubled
     (supervisord expands %(name)s in it)."""
     return " ".join(shlex.quote(a) for a in args).replace("%", "%%")
 
 
-def commands(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
-    """The command line of each program, as scripts/run.sh used to start them."""
-    s = lambda name: settings.get(name, env)  # noqa: E731
+def argv(name: str, env: Optional[Mapping[str, str]] = None) -> List[str]:
+    """The command of program `name` (one of PROGRAMS), as scripts/run.sh used to start it;
+    RASA_JWT_SECRET appears as `_SECRET`."""
+    s = lambda setting: settings.get(setting, env)  # noqa: E731
     rasa_bin = str(settings.path("RASA_BIN", env))
-    result = {
-        "actions": _quote([rasa_bin, "run", "actions", "--actions", "actions", "--port", s("ACTIONS_PORT")]),
+    if name == "actions":
+        return [rasa_bin, "run", "actions", "--actions", "actions", "--port", s("ACTIONS_PORT")]
+    if name == "rasa":
+        args = [rasa_bin, "run", "--model", str(settings.path("MODEL", env)), "--endpoints", s("ENDPOINTS")]
+        args += ["--credentials", s("CREDENTIALS"), "--interface", s("RASA_HOST"), "--port", s("RASA_PORT")]
+        args += ["--cors", s("WEB_ORIGIN")]
+        # The HTTP API is only ever enabled with a secret (JWT in the Authorization header);
+        # `=`: a secret starting with "-" must not read as an option.
+        if settings.secret("RASA_JWT_SECRET", env):
+            args += ["--enable-api", f"--jwt-secret={_SECRET}", "--jwt-method", "HS256"]
+        return args
+    if name == "web":
+        python = str(settings.path("PYTHON_BIN", env))
+        return [python, "-m", "web.serve", "--host", s("WEB_HOST"), "--port", s("WEB_PORT")]
+    raise KeyError(f"no program {name!r} (one of {', '.join(PROGRAMS)})")
+
+
+def program_environment(name: str, env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """What a program needs in its environment besides the settings."""
+    # The action server reads its address from SANIC_HOST (rasa run actions has no flag).
+    return {"SANIC_HOST": settings.get("ACTIONS_HOST", env)} if name == "actions" else {}
+
+
+def programs() -> List[str]:
+    """The programs of this checkout (the web page only where web/serve.py exists)."""
+    return [p for p in PROGRAMS if p != "web" or (settings.ROOT / "web" / "serve.py").exists()]
+
+
+def commands(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The supervisord command line of each program. The secret is not written: supervisord
+    reads %(ENV_RASA_JWT_SECRET)s from its environment."""
+    secret = shlex.quote(f"--jwt-secret={_SECRET}").replace("%", "%%")
+    return {
+        name: _quote(argv(name, env)).replace(secret, "'--jwt-secret=%(ENV_RASA_JWT_SECRET)s'")
+        for name in programs()
     }
-    rasa = _quote(
-        [
-            rasa_bin,
-            "run",
-            "--model",
-            str(settings.path("MODEL", env)),
-            "--endpoints",
-            s("ENDPOINTS"),
-            "--credentials",
-            s("CREDENTIALS"),
-            "--interface",
-            s("RASA_HOST"),
-            "--port",
-            s("RASA_PORT"),
-            "--cors",
-            s("WEB_ORIGIN"),
-        ]
-    )
-    # The HTTP API is only ever enabled with a secret (JWT in the Authorization header). The
-    # secret is read by supervisord from its environment, never written here; `=` keeps a
-    # secret starting with "-" from reading as an option.
-    if settings.secret("RASA_JWT_SECRET", env):
-        rasa += " --enable-api '--jwt-secret=%(ENV_RASA_JWT_SECRET)s' --jwt-method HS256"
-    result["rasa"] = rasa
-    if (settings.ROOT / "web" / "serve.py").exists():
-        result["web"] = _quote(
-            [
-                str(settings.path("PYTHON_BIN", env)),
-                "-m",
-                "web.serve",
-                "--host",
-                s("WEB_HOST"),
-                "--port",
-                s("WEB_PORT"),
-            ]
-        )
-    return result
+
+
+def exec_program(name: str) -> None:
+    """Replaces this process with program `name` (for a service manager: deploy/*.service)."""
+    env = {**os.environ, **program_environment(name)}
+    args = [a.replace(_SECRET, settings.secret("RASA_JWT_SECRET")) for a in argv(name)]
+    os.chdir(settings.ROOT)
+    os.execve(args[0], args, env)
 
 
 def render(env: Optional[Mapping[str, str]] = None) -> str:
@@ -136,10 +146,9 @@ def render(env: Optional[Mapping[str, str]] = None) -> str:
             "stdout_logfile=/dev/stdout",
             "stdout_logfile_maxbytes=0",
         ]
-        if name == "actions":
-            # The action server reads its address from SANIC_HOST (rasa run actions has no flag).
-            host = settings.get("ACTIONS_HOST", env).replace("%", "%%").replace('"', "")
-            lines.append(f'environment=SANIC_HOST="{host}"')
+        for variable, value in program_environment(name, env).items():
+            value = value.replace("%", "%%").replace('"', "")
+            lines.append(f'environment={variable}="{value}"')
     return "\n".join(lines) + "\n"
 
 
@@ -152,15 +161,19 @@ def write(env: Optional[Mapping[str, str]] = None) -> Path:
     return conf
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(args_list: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.supervisor", description=__doc__.split("\n")[0])
-    parser.add_argument("--print", action="store_true", help="print the configuration instead")
-    args = parser.parse_args(argv)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--print", action="store_true", help="print the configuration instead")
+    group.add_argument("--exec", choices=PROGRAMS, help="run this program in the foreground instead")
+    args = parser.parse_args(args_list)
     if not settings.get("ENDPOINTS"):
         profiles = " or ".join(settings.PROFILES)
         print(f"RASA_PROFILE must be {profiles}, not {settings.get('RASA_PROFILE')!r}", file=sys.stderr)
         return 2
-    if args.print:
+    if args.exec:
+        exec_program(args.exec)
+    elif args.print:
         print(render(), end="")
     else:
         print(write())

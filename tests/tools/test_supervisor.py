@@ -70,3 +70,23 @@ def test_paths_with_spaces_and_percent_signs_survive(tmp_path: Path) -> None:
     model = tmp_path / "mes modèles 100%" / "ald.tar.gz"
     rasa = shlex.split(parsed(base_env(tmp_path, MODEL=str(model)), tmp_path)["rasa"].command)
     assert rasa[rasa.index("--model") + 1] == str(model)
+
+
+def test_a_service_manager_runs_each_program_with_the_same_command(tmp_path: Path) -> None:
+    """deploy/*.service: `python -m tools.supervisor --exec web` becomes the web page itself."""
+    from tools.stack import base_env, free_port, spawn, wait_http
+
+    port = free_port()
+    env = base_env({"WEB_PORT": str(port)})
+    proc = spawn(
+        "exec-web",
+        [str(settings.path("PYTHON_BIN")), "-m", "tools.supervisor", "--exec", "web"],
+        env,
+        tmp_path,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", timeout=30, proc=proc.popen)
+        cmdline = Path(f"/proc/{proc.popen.pid}/cmdline").read_bytes().split(b"\0")
+        assert b"web.serve" in cmdline and b"tools.supervisor" not in cmdline
+    finally:
+        proc.stop()
