@@ -38,7 +38,7 @@ from typing import Any, Callable, List, Optional
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.agent import Agent
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
@@ -90,11 +90,12 @@ def describe(error: BaseException) -> str:
 async def _agent_handle_message(self: Agent, message: UserMessage) -> Any:
     turn = Turn()
     token = _TURN.set(turn)
-    collected = (
-        message.output_channel.messages
-        if isinstance(message.output_channel, CollectingOutputChannel)
-        else None
-    )
+    # The REST channel collects the replies in a list and sends them at the end: what the failed
+    # turn put there can still be taken back. (`rasa shell`'s streaming channel uses a queue,
+    # socket.io sends at once: there the apology follows whatever was sent.)
+    collected = getattr(message.output_channel, "messages", None)
+    if not isinstance(collected, list):
+        collected = None
     already = len(collected) if collected is not None else 0
     try:
         try:

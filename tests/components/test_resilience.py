@@ -1,5 +1,6 @@
 """components/resilience.py without servers: the Rasa 3.6 methods it wraps, and what happens to
-one message when a part fails. (tests/integration/test_outages.py stops real servers.)"""
+one message when a part fails. (tests/integration/test_action_server_outage.py and
+test_store_outages.py stop real servers.)"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import QueueOutputChannel
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
@@ -139,3 +141,16 @@ def test_a_failed_save_keeps_the_stored_conversation_as_it_was() -> None:
     assert processor.tracker_store.saved == 0
     asyncio.run(turn(failed=False))
     assert processor.tracker_store.saved == 1
+
+
+def test_a_streaming_channel_gets_the_apology_after_what_was_sent() -> None:
+    """`rasa shell` streams the replies through a queue: they cannot be taken back."""
+    agent = Agent(tracker_store=InMemoryTrackerStore(Domain.empty()), lock_store=InMemoryLockStore())
+    agent.processor = FailingProcessor("faq")  # type: ignore[assignment]
+
+    async def send() -> List[str]:
+        channel = QueueOutputChannel()
+        await agent.handle_message(UserMessage("bonjour", channel, "s"))
+        return [channel.messages.get_nowait()["text"] for _ in range(channel.messages.qsize())]
+
+    assert asyncio.run(send()) == ["une réponse", outage.apology("faq")]
