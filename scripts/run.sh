@@ -27,7 +27,7 @@ fi
 
 if [ "$mode" = shell ]; then
   # Interactive: the action server in the background, `rasa shell` in the foreground.
-  SANIC_HOST=$ACTIONS_HOST "$RASA_BIN" run actions --actions actions --port "$ACTIONS_PORT" &
+  "$PYTHON_BIN" -m tools.supervisor --exec actions &   # the same command as under supervisord
   actions=$!
   trap 'kill "$actions" 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
   "$RASA_BIN" shell --model "$MODEL" --endpoints "$ENDPOINTS" --port "$RASA_PORT"
@@ -40,5 +40,5 @@ fi
 conf=$("$PYTHON_BIN" -m tools.supervisor) || exit 2
 [ -f web/serve.py ] && echo "Web page: http://localhost:$WEB_PORT"
 echo "REST: http://localhost:$RASA_PORT/webhooks/rest/webhook  (Ctrl-C stops everything)"
-echo "Restarts are logged here and in $conf's folder; $VENV/bin/supervisorctl -c $conf status"
+echo "Exits and restarts are logged here and in $RUN_DIR/supervisord.log ($VENV/bin/supervisorctl -c $conf status)"
 exec "$VENV/bin/supervisord" -c "$conf"
