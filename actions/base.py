@@ -32,9 +32,7 @@ def phrase(group: str, code: str) -> str:
 
 def fill_figures(text: str) -> str:
     """Fills the {fig_...} placeholders of a phrase from figures.yml."""
-    for key, value in figures.figure_values().items():
-        text = text.replace("{fig_" + key + "}", str(value))
-    return text
+    return figures.fill_figures(text)
 
 
 #: The slot that remembers which question was answered last: a correction or a new detail

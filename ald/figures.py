@@ -95,6 +95,13 @@ def figure_values() -> Dict[str, str]:
     return {key: figure(key).value for key in _load()["figures"]}
 
 
+def fill_figures(text: str) -> str:
+    """`text` with its {fig_<key>} placeholders replaced by the figures' values."""
+    for key, value in figure_values().items():
+        text = text.replace("{fig_" + key + "}", value)
+    return text
+
+
 def _time(text: str) -> time:
     hours, minutes = str(text).split(":")
     return time(int(hours), int(minutes))

@@ -84,12 +84,19 @@ SETTINGS: List[Setting] = [
         lambda s: f"http://localhost:{s('RASA_PORT')}",
         "the Rasa server as the browser reaches it",
     ),
+    # The process supervisor of `make run` (supervisord, tools/supervisor.py): it restarts a
+    # part that dies and logs it.
+    Setting("RUN_DIR", "var/run", "supervisord's generated config, control socket and log (make run)"),
+    Setting("START_RETRIES", "5", "supervisord gives up on a part that dies this often before it is up"),
+    Setting("START_SECONDS", "3", "a part alive this long counts as started (then it is always restarted)"),
+    Setting("STOP_TIMEOUT", "15", "seconds a part has to stop (Ctrl-C, restart) before it is killed"),
     # PostgreSQL tracker store and Redis lock store (postgres profile, integration tests).
     Setting("DB_HOST", "127.0.0.1", "PostgreSQL host"),
     Setting("DB_PORT", "5432", "PostgreSQL port"),
     Setting("DB_NAME", "rasa", "PostgreSQL database"),
     Setting("DB_USER", "rasa", "PostgreSQL role"),
     Setting("DB_PASSWORD", "", "PostgreSQL password (none by default)"),
+    Setting("DB_CONNECT_TIMEOUT", "5", "seconds before an unreachable PostgreSQL counts as down"),
     Setting("REDIS_HOST", "127.0.0.1", "Redis host"),
     Setting("REDIS_PORT", "6379", "Redis port"),
     Setting("REDIS_DB", "1", "Redis database number"),

@@ -25,6 +25,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from components import resilience
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -41,6 +43,7 @@ class AtomicRedisLockStore(RedisLockStore):
         if endpoint_config is not None:
             # As Rasa builds its own `type: redis` lock store from endpoints.yml.
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
+        resilience.install()  # Redis down: the message gets an apology (components/resilience.py)
         super().__init__(**kwargs)
 
     def _key(self, conversation_id: str) -> str:

@@ -30,7 +30,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from ald import pii
+from ald import pii, settings
+from components import resilience
 from components.guard import install_log_redaction, max_chars
 
 DEFAULT_UNMASKED_SLOT_PREFIXES: Tuple[str, ...] = ("fig_",)
@@ -80,7 +81,25 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         self.unmasked_slot_prefixes: Tuple[str, ...] = tuple(prefixes)
         self.text_limit = max_chars()
         install_log_redaction()
+        resilience.install()  # a message gets an apology when a store or the action server is down
         super().__init__(*args, **kwargs)
+        self._reconnect_after_outages()
+
+    def _reconnect_after_outages(self) -> None:
+        """The same engine, but one that checks a pooled connection before using it
+        (`pool_pre_ping`): after PostgreSQL restarts, the first message is answered instead of
+        failing on a connection of the old server. A server that cannot be reached fails
+        after DB_CONNECT_TIMEOUT seconds instead of the system's TCP timeout (minutes)."""
+        import sqlalchemy as sa
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        url = self.engine.url
+        kwargs = create_engine_kwargs(url)
+        if url.get_backend_name() == "postgresql":
+            kwargs["connect_args"] = {"connect_timeout": settings.get_int("DB_CONNECT_TIMEOUT")}
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Same as `SQLTrackerStore.save`, with each event masked before it is written."""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the action server, the Rasa server (REST + socket.io) and the web page; Ctrl-C stops
-# all of them. `scripts/run.sh shell` starts the action server and `rasa shell` instead.
+# Starts the action server, the Rasa server (REST + socket.io) and the web page under
+# supervisord, which restarts any of them that dies and logs it; Ctrl-C stops all of them.
+# `scripts/run.sh shell` starts the action server and `rasa shell` instead.
 # Configuration: the settings of ald/settings.py, each overridable by the environment
 # (`python3 -m ald.settings` lists them; see README "Configuration").
 set -uo pipefail
@@ -24,32 +25,20 @@ if [ -z "$ENDPOINTS" ]; then
   exit 2
 fi
 
-pids=()
-stop() { trap - INT TERM EXIT; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap stop INT TERM EXIT
-
-SANIC_HOST=$ACTIONS_HOST "$RASA_BIN" run actions --actions actions --port "$ACTIONS_PORT" &
-pids+=($!)
-
 if [ "$mode" = shell ]; then
+  # Interactive: the action server in the background, `rasa shell` in the foreground.
+  "$PYTHON_BIN" -m tools.supervisor --exec actions &   # the same command as under supervisord
+  actions=$!
+  trap 'kill "$actions" 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
   "$RASA_BIN" shell --model "$MODEL" --endpoints "$ENDPOINTS" --port "$RASA_PORT"
   exit $?
 fi
 
-api=()
-# The HTTP API is only ever enabled with a secret: JWT (sent in the Authorization header).
-# (--jwt-secret=VALUE: a secret may start with "-", which would otherwise read as an option)
-if [ -n "${RASA_JWT_SECRET:-}" ]; then
-  api=(--enable-api "--jwt-secret=$RASA_JWT_SECRET" --jwt-method HS256)
-fi
-"$RASA_BIN" run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
-  --interface "$RASA_HOST" --port "$RASA_PORT" --cors "$WEB_ORIGIN" "${api[@]}" &
-pids+=($!)
-
-if [ -f web/serve.py ]; then
-  "$PYTHON_BIN" -m web.serve --host "$WEB_HOST" --port "$WEB_PORT" &
-  pids+=($!)
-  echo "Web page: http://localhost:$WEB_PORT"
-fi
+# supervisord (tools/supervisor.py writes its configuration from the settings into RUN_DIR)
+# starts the three parts, restarts any that dies within seconds and logs it; Ctrl-C stops it
+# and them. exec: supervisord gets the signals itself.
+conf=$("$PYTHON_BIN" -m tools.supervisor) || exit 2
+[ -f web/serve.py ] && echo "Web page: http://localhost:$WEB_PORT"
 echo "REST: http://localhost:$RASA_PORT/webhooks/rest/webhook  (Ctrl-C stops everything)"
-wait -n "${pids[@]}"
+echo "Exits and restarts are logged here and in $RUN_DIR/supervisord.log ($VENV/bin/supervisorctl -c $conf status)"
+exec "$VENV/bin/supervisord" -c "$conf"

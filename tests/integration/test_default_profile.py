@@ -66,6 +66,8 @@ def start_run_sh(logdir: Path, name: str, extra: Dict[str, str]) -> RunSh:
         "WEB_PORT": str(web_port),
         "WEB_ORIGIN": f"http://127.0.0.1:{web_port}",
         "SQLITE_DB": str(logdir / "rasa.db"),
+        # supervisord's socket and log of its own: a `make run` of this checkout may be up
+        "RUN_DIR": str(logdir / f"{name}-run"),
         "ALD_TODAY": TODAY,
         **extra,
     }

@@ -141,3 +141,28 @@ def test_cancel_then_a_new_question(rasa_port: int) -> None:
     )
     assert "arrête" in replies[1]
     assert "médecin traitant" in replies[2]
+
+
+def test_a_lifelong_duration_with_a_doubt_is_an_answer_not_distress(rasa_port: int) -> None:
+    _, answer = conversation(
+        rasa_port, "je voudrais savoir si ma situation ouvre droit au 100 %", "toute ma vie je pense"
+    )
+    assert "3114" not in answer and "liste des ALD" in answer and "?" in answer
+
+
+def test_a_care_question_not_understood_asks_the_missing_situation_then_answers(rasa_port: int) -> None:
+    _, asked, answer = conversation(
+        rasa_port,
+        "ma fille a le diabète de type 1",
+        "elle est ds le protocole pour l endocrino, c rembourse combien",
+        "elle est en ald",
+    )
+    assert "situation" in asked and "n° 8" not in asked
+    assert "100 %" in answer and "spécialiste" in answer
+
+
+def test_an_age_is_no_duration_and_the_remembered_disease_answers_the_list_question(rasa_port: int) -> None:
+    _, answer = conversation(
+        rasa_port, "notre fils de 7 ans est autiste", "on peut demander le 100 % pour lui ?"
+    )
+    assert number(23).search(answer) and "six mois ou plus" in answer
