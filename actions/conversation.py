@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, MISSES
 from actions.faq import answer_faq
-from actions.feedback import ranked_topics, topic_buttons
+from actions.feedback import FAQ_PREFIX, offer_feedback, ranked_topics, topic_buttons, with_offer
 from actions.followup import answer_from_context, follow_up_answer, leaning_form_answer
 from ald import clock, figures, gibberish, helpline
 from ald.content import load_content
@@ -120,20 +120,22 @@ class ActionFallback(Action):
         # Not understood, yet what the message tells (a disease, a dated event, a care in a known
         # situation) may be enough to answer; the classifier leans to a personal question whose
         # answer needs nothing more; or it follows up the previous answer.
+        # Each of these answers gets the feedback offer, like the same answer given elsewhere.
         told = answer_from_context(tracker, dispatcher)
         if told is not None:
-            return told
+            return with_offer(dispatcher, tracker, told)
         leaning = leaning_form_answer(tracker, dispatcher)
         if leaning is not None:
-            return leaning
+            return with_offer(dispatcher, tracker, leaning)
         followup = follow_up_answer(tracker, dispatcher)
         if followup is not None:
-            return followup
+            return with_offer(dispatcher, tracker, followup, repeats_last=True)
         likely = likely_follow_up_topic(tracker)
         if likely is not None:
             question = (load_content("topics.yml").get("topics") or {}).get(likely) or likely
             dispatcher.utter_message(response="utter_understood_as", question=question)
-            answer_faq(dispatcher, tracker, likely)
+            if answer_faq(dispatcher, tracker, likely):
+                return offer_feedback(dispatcher, tracker, FAQ_PREFIX + likely)
             return []
         if misses >= 2:
             dispatcher.utter_message(response="utter_fallback_helpline")

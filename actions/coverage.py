@@ -31,6 +31,8 @@ def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
     the other care_kind entities of the latest message are tried; of several, the one asked
     about (coverage.main_care). None if none is known."""
     values = list(value) if isinstance(value, list | tuple) else [value]
+    if len(values) == 1 and values[0] in coverage.CARE_KINDS:
+        return str(values[0])  # validated: the care the form answers, whatever else is said now
     if tracker is not None:
         values += list(tracker.get_latest_entity_values("care_kind"))
     return coverage.main_care(coverage.care_kind_from_text(str(v or "")) for v in values)

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, answered
-from actions.feedback import answered_topic, offer_feedback
+from actions.feedback import with_offer
 from ald import ald_list
 from ald.text import capitalised, fold
 
@@ -141,5 +141,4 @@ class ActionDiseaseAld(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         events = answer_disease(tracker, dispatcher, remembered=not disease_said_now(tracker))
-        topic = answered_topic(events)
-        return [*events, *offer_feedback(dispatcher, tracker, topic)] if topic else events
+        return with_offer(dispatcher, tracker, events)

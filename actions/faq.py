@@ -22,7 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, fill_figures, slot_date
 from actions.disease import remembered_match
-from actions.feedback import FAQ_PREFIX, answered_topic, offer_feedback
+from actions.feedback import FAQ_PREFIX, offer_feedback, with_offer
 from actions.followup import WHEN_FOLLOW_UP, follow_up_answer, recompute_last_answer
 from ald import ald_list, clock, delays, faq_answers, figures
 from ald.dates import format_date_fr
@@ -138,14 +138,14 @@ class ActionFaq(Action):
         # protocol, but changes what the last personal answer used: that answer, recomputed.
         events = recompute_last_answer(tracker, dispatcher)
         if events is not None:
-            return with_offer(dispatcher, tracker, events)
+            return with_offer(dispatcher, tracker, events, repeats_last=True)
         # A very short question right after a personal answer ("pr cb de temps ?" after the
         # disease) is about that answer, whatever FAQ topic its words alone suggest.
         text = str((tracker.latest_message or {}).get("text") or "")
         if len(text.split()) <= SHORT_FOLLOW_UP_WORDS:
             events = follow_up_answer(tracker, dispatcher, WHEN_FOLLOW_UP)
             if events is not None:
-                return with_offer(dispatcher, tracker, events)
+                return with_offer(dispatcher, tracker, events, repeats_last=True)
         topic = topic_of(tracker)
         if topic is None:  # no topic picked: the fallback says so and offers the topics
             dispatcher.utter_message(response="utter_fallback_generic")
@@ -156,12 +156,3 @@ class ActionFaq(Action):
         # answer before it.
         events = [SlotSet(LAST_TOPIC, None)] if tracker.get_slot(LAST_TOPIC) else []
         return [*events, *offer_feedback(dispatcher, tracker, FAQ_PREFIX + topic)]
-
-
-def with_offer(
-    dispatcher: CollectingDispatcher, tracker: Tracker, events: List[EventType]
-) -> List[EventType]:
-    """A personal answer given instead of the FAQ one, with the feedback offer (its topic: the
-    one the answer records, else the last answer's, which it repeated)."""
-    topic = answered_topic(events) or tracker.get_slot(LAST_TOPIC)
-    return [*events, *offer_feedback(dispatcher, tracker, str(topic))] if topic else events

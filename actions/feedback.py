@@ -56,6 +56,16 @@ def answered_topic(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
+def with_offer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, events: List[EventType], repeats_last: bool = False
+) -> List[EventType]:
+    """An action's `events` with the offer after them when they answer: the topic rated is the
+    one the answer records, or, for an answer that says the last one again (`repeats_last`),
+    the last answer's; no offer when nothing was answered (a neutral reply, a noted detail)."""
+    topic = answered_topic(events) or (tracker.get_slot("last_topic") if repeats_last else None)
+    return [*events, *offer_feedback(dispatcher, tracker, str(topic))] if topic else events
+
+
 def offer_was_last(tracker: Tracker) -> bool:
     """True when the bot's last message before the latest user message was the offer: a plain
     "oui" / "non" then rates the answer."""

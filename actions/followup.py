@@ -28,7 +28,7 @@ from rasa_sdk.types import DomainDict
 from actions.answering import ANSWERS
 from actions.base import LAST_TOPIC, set_last_turn, slots_set_now
 from actions.disease import answer_disease, severe_form_answer
-from actions.feedback import answered_topic, offer_feedback, offer_was_last, rate
+from actions.feedback import offer_was_last, rate, with_offer
 from actions.table import FORMS
 from ald.text import fold
 
@@ -47,11 +47,13 @@ NEUTRAL = {"affirm": "utter_affirm", "deny": "utter_deny", "inform": "utter_info
 
 
 def answer_for(topic: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
-    """The answer of `topic` (a form), if what it needs is known; None otherwise."""
+    """The answer of `topic` (a form), if what it needs is known; None otherwise. It is
+    recorded as the last answer only when it really answers (not "je ne connais pas ce soin")."""
     action = ANSWERS.get(topic)
     if action is None or not action.can_answer(tracker):
         return None
-    return [*action.answer(dispatcher, tracker), SlotSet(LAST_TOPIC, topic)]
+    events = action.answer(dispatcher, tracker)
+    return [*events, SlotSet(LAST_TOPIC, topic)] if action.answered_topic(tracker) else events
 
 
 def recompute_last_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
@@ -81,8 +83,11 @@ def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> O
         if events is not None:
             return events
         # A care asked about, and the situation its coverage depends on still unknown: the
-        # coverage form asks only that (what is known is skipped).
-        return [FollowupAction("coverage_form")]
+        # coverage form asks only that (what is known is skipped). Not when the message also
+        # tells a disease or a situation ("je suis à 100 % pour mon diabète, il m'envoie chez
+        # un cardiologue"): that is what it answers, and the care may come up next.
+        if not changed & {"ald_key", "disease_name", "ald_status"}:
+            return [FollowupAction("coverage_form")]
     if changed & SITUATION_SLOTS and set_last_turn(tracker, "care_kind"):
         # The care of the previous question, now with the situation it needed.
         events = answer_for("coverage_form", tracker, dispatcher)
@@ -115,7 +120,10 @@ def leaning_form_answer(tracker: Tracker, dispatcher: CollectingDispatcher) -> O
     if float(lean.get("confidence") or 0.0) < LEANING_MIN:
         return None
     topic = next((name for name, form in FORMS.items() if form.intent == lean.get("name")), None)
-    return answer_for(topic, tracker, dispatcher) if topic else None
+    action = ANSWERS.get(str(topic))
+    if action is None or not action.answered_topic(tracker):
+        return None  # e.g. a coverage question with no care known: nothing to answer yet
+    return answer_for(str(topic), tracker, dispatcher)
 
 
 # The cues of a follow-up question, from the narrowest: how long; when, or what to do; anything
@@ -174,8 +182,7 @@ class ActionContext(Action):
     ) -> List[EventType]:
         events = answer_from_context(tracker, dispatcher)
         if events is not None:
-            topic = answered_topic(events)
-            return [*events, *offer_feedback(dispatcher, tracker, topic)] if topic else events
+            return with_offer(dispatcher, tracker, events)
         intent = str((tracker.latest_message.get("intent") or {}).get("name") or "inform")
         # A plain "oui" / "non" right after "did this answer help?" answers that.
         if intent in ("affirm", "deny") and offer_was_last(tracker):

@@ -42,11 +42,18 @@ DISEASE_INTENTS = {
 #: Intents after which a care named in the text is kept (the coverage questions).
 CARE_INTENTS = {"ask_coverage", "inform", "deny", "faq"}
 #: Words of a question about what a care costs or how it is reimbursed.
-COST_CUE = re.compile(r"\b(rembours\w*|pris\w* en charge|combien|cb|cmb|coute?\w*|pay\w*|gratuit\w*|100)")
+COST_CUE = re.compile(r"\b(rembours\w*|pris\w* en charge|combien|cb|cmb|coute?\w*|pay\w*|gratuit\w*)")
+#: Intents of small talk: "merci docteur" names no care asked about.
+SMALL_TALK = {"greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "what_can_you_do", "feedback"}
 #: At most this many words, a message not understood that names a care asks about that care.
 SHORT_CARE_QUESTION = 4
 #: Slots a correction or a new value may change after an answer, per answered form.
 LAST_TOPIC_SLOT = "last_topic"
+
+
+def _lean(ranking: List[Dict[str, Any]]) -> str:
+    """The intent a message not understood leaned to (the first after the fallback)."""
+    return str(ranking[1].get("name") or "") if len(ranking) > 1 else ""
 
 
 def entity_values(tracker: Tracker, entity: str) -> List[str]:
@@ -84,7 +91,8 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
     # is about paying for it, or is that short ("et la kiné ?"); "son médecin parle d'une
     # forme grave" names a doctor, not a care asked about.
     unsure = intent == "nlu_fallback" and bool(
-        COST_CUE.search(fold(text)) or len(text.split()) <= SHORT_CARE_QUESTION
+        COST_CUE.search(fold(text))
+        or (len(text.split()) <= SHORT_CARE_QUESTION and _lean(ranking) not in SMALL_TALK)
     )
     if intent == "nlu_fallback" and len(ranking) > 1:
         # Not understood well enough to answer, but what it says is read as the intent the

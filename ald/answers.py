@@ -102,12 +102,12 @@ _UNIT_MONTHS = {
 _AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 _DURATION_RE = re.compile(rf"\b{_AMOUNT}\s*(jours?|j|semaines?|sem|mois|ans?|annees?)\b")
 #: An age is no duration of care: "notre fils de 7 ans", "âgée de 82 ans", "elle a 12 ans"
-#: (but "il a 2 ans de traitement" is one).
+#: (but "il a 2 ans de traitement", "elle a 2 ans de rééducation" are durations).
 _AGE_RE = re.compile(
     r"\b(?:(?:fils|fille|enfant|garcon|bebe|mere|pere|maman|papa|mari|femme|frere|soeur|"
     r"petite?-?fille|petit-?fils|ado|adolescente?|homme|dame|monsieur)\s+(?:de|d')\s*"
     r"|agee?s?\s+de\s+|(?:j'ai|il a|elle a|qui a|on a)\s+)"
-    rf"{_AMOUNT}\s*ans\b(?!\s+(?:de|d')\s*(?:traitement|soins|maladie|suivi))"
+    rf"{_AMOUNT}\s*ans\b(?!\s+(?:de\s|d'))"
 )
 _BARE_UNIT_RE = re.compile(r"\b(?:des|plusieurs|de nombreuses|quelques) (annees|ans|mois|semaines|jours)\b")
 _LIFELONG_RE = re.compile(

@@ -17,11 +17,12 @@ YES, NO = "yes", "no"
 
 
 def helpful_from_words(text: str) -> bool:
-    """A message of the `feedback` intent typed in words: False when it holds a negation
-    ("pas utile", "ça ne m'aide pas", "inutile"), True otherwise ("ça m'a aidé")."""
-    words = set(re.findall(r"\w+", fold(text)))
-    negations = {fold(str(w)) for w in load_content("feedback.yml").get("not_helpful_words") or []}
-    return not (words & negations)
+    """A message of the `feedback` intent typed in words: False when it says the answer did not
+    help ("pas utile", "ça ne m'aide pas", "inutile", "bof"), True otherwise ("ça m'a aidé",
+    "pas mal, merci"). The phrases: content/feedback.yml."""
+    folded = fold(text)
+    patterns = load_content("feedback.yml").get("not_helpful") or []
+    return not any(re.search(str(p), folded) for p in patterns)
 
 
 def read_helpful(entity: Optional[str], text: str) -> bool:

@@ -137,7 +137,11 @@ async def test_a_short_follow_up_after_an_answer_gets_that_answer_again(run, tra
         intent="nlu_fallback",
     )
     ran = await run(ActionFallback(), t)
-    assert [m["response"] for m in ran.messages] == ["utter_follow_up", "utter_renewal_ok"]
+    assert [m.get("response") for m in ran.messages] == [
+        "utter_follow_up",
+        "utter_renewal_ok",
+        "utter_feedback_offer",
+    ]
     assert ran.messages[1]["ask_by"] == "30 mars 2027"
 
 
@@ -202,7 +206,11 @@ async def test_what_to_do_after_a_renewal_answer(run, tracker, today):
         intent="nlu_fallback",
     )
     ran = await run(ActionFallback(), t)
-    assert [m["response"] for m in ran.messages] == ["utter_follow_up", "utter_renewal_ok"]
+    assert [m.get("response") for m in ran.messages] == [
+        "utter_follow_up",
+        "utter_renewal_ok",
+        "utter_feedback_offer",
+    ]
 
 
 def unsure_faq(topic: str, confidence: float) -> Dict[str, Any]:
@@ -223,7 +231,8 @@ async def test_an_unsure_topic_that_follows_the_last_answer_is_answered_and_said
         parse_extra=unsure_faq("qui_redige", 0.33),
     )
     ran = await run(ActionFallback(), t)
-    understood, answer = ran.messages
+    understood, answer, offer = ran.messages
+    assert offer["response"] == "utter_feedback_offer"
     assert understood["response"] == "utter_understood_as" and "protocole" in understood["question"]
     assert answer["utter_action"] == "utter_faq/qui_redige" and answer["text"].startswith(
         "C'est votre médecin"
@@ -266,7 +275,7 @@ async def test_a_personal_question_the_classifier_leans_to_is_answered_from_what
         parse_extra=_leaning("ask_renewal_date", 0.58),
     )
     ran = await run(ActionFallback(), t)
-    assert [m["response"] for m in ran.messages] == ["utter_renewal_ok"]
+    assert [m["response"] for m in ran.messages] == ["utter_renewal_ok", "utter_feedback_offer"]
     assert ran.messages[0]["ask_by"] == "3 janvier 2035"
     assert {"event": "slot", "timestamp": None, "name": "last_topic", "value": "renewal_form"} in ran.events
 
@@ -304,3 +313,27 @@ async def test_a_care_not_understood_with_the_situation_known_gets_its_coverage(
         ActionFallback(), tracker(slots, text="et la kine ?", intent="nlu_fallback", events=events)
     )
     assert ran.message["response"] == "utter_coverage_usual"
+
+
+async def test_a_statement_with_a_disease_and_a_care_gets_the_disease_answer(run, tracker):
+    events = [
+        {"event": "user", "text": "x"},
+        {"event": "slot", "name": "care_kind", "value": "kine"},
+        {"event": "slot", "name": "ald_key", "value": "25"},
+    ]
+    t = tracker(
+        {"care_kind": "kine", "ald_key": "25"},
+        text="ma mère a une sclérose en plaques, elle fait de la kiné",
+        intent="nlu_fallback",
+        events=events,
+    )
+    ran = await run(ActionFallback(), t)
+    assert ran.messages[0]["response"] == "utter_disease_on_list"
+    assert all(e.get("event") != "followup" for e in ran.events)
+
+
+async def test_a_lean_to_a_coverage_question_with_no_care_known_answers_nothing(run, tracker):
+    t = tracker(text="c'est rembourse ?", intent="nlu_fallback", parse_extra=_leaning("ask_coverage", 0.5))
+    ran = await run(ActionFallback(), t)
+    assert all(m.get("response") != "utter_care_kind_unknown" for m in ran.messages)
+    assert all(e.get("name") != "last_topic" for e in ran.events)

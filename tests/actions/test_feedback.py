@@ -170,6 +170,15 @@ async def test_not_helpful_after_a_personal_answer_offers_its_follow_up_topics(r
         ("réponse inutile", False),
         ("merci c'était utile", True),
         ("ça m'a aidé", True),
+        ("pas mal, merci", True),
+        ("rien à redire, c'était utile", True),
+        ("utile, je n'avais jamais compris ça", True),
+        ("bof", False),
+        ("mouais", False),
+        ("sans intérêt", False),
+        ("ça ne m'aide guère", False),
+        ("non pas du tout", False),
+        ("pas clair du tout", False),
     ],
 )
 def test_typed_ratings(text, helpful):

@@ -182,3 +182,9 @@ def test_a_doctor_named_in_a_message_not_understood_is_no_care_asked_about(track
     ranking = {"intent_ranking": [{"name": "nlu_fallback"}, {"name": "inform"}]}
     t = tracker({"ald_key": "8"}, text=text, intent="nlu_fallback", parse_extra=ranking)
     assert "care_kind" not in remembered(t)
+
+
+def test_small_talk_naming_a_doctor_is_no_care(tracker: Make) -> None:
+    ranking = {"intent_ranking": [{"name": "nlu_fallback"}, {"name": "thank"}]}
+    t = tracker(text="merci docteur", intent="nlu_fallback", parse_extra=ranking)
+    assert "care_kind" not in remembered(t)

@@ -146,6 +146,8 @@ def test_not_an_answer(text: str) -> None:
         ("très longtemps", LIFELONG_MONTHS),
         ("toute ma vie je pense", LIFELONG_MONTHS),
         ("il a 2 ans de traitement", 24),
+        ("elle a 2 ans de rééducation", 24),
+        ("j'ai 3 ans de kiné", 36),
         ("ma maman de 82 ans a alzheimer depuis 2 ans", 24),
     ],
 )
