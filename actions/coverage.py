@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import FormAnswer, FormValidator, optional_bool, phrase
+from actions.base import FormAnswer, FormValidator, optional_bool, phrase, slots_set_now
 from ald import coverage
 
 #: What the rule may still need (CoverageVerdict.missing) → the slot that asks it.
@@ -29,13 +29,19 @@ def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
     """The CareKind of a care_kind slot value: the slot holds what NLU extracted, which may be
     a word the rules do not know ("soins") or one of several care words of the message; then
     the other care_kind entities of the latest message are tried; of several, the one asked
-    about (coverage.main_care). None if none is known."""
+    about (coverage.main_care); then the whole message. A care validated earlier stays. None
+    if none is known."""
     values = list(value) if isinstance(value, list | tuple) else [value]
-    if len(values) == 1 and values[0] in coverage.CARE_KINDS:
-        return str(values[0])  # validated: the care the form answers, whatever else is said now
+    validated = tracker is None or "care_kind" not in slots_set_now(tracker)
+    if validated and len(values) == 1 and values[0] in coverage.CARE_KINDS:
+        return str(values[0])  # the care the form answers, whatever else is said now
     if tracker is not None:
         values += list(tracker.get_latest_entity_values("care_kind"))
-    return coverage.main_care(coverage.care_kind_from_text(str(v or "")) for v in values)
+    found = coverage.main_care(coverage.care_kind_from_text(str(v or "")) for v in values)
+    if found is None and tracker is not None:
+        # The entity may be a piece of the words ("de sang" of "prise de sang"): the message.
+        found = coverage.care_kind_from_text(str((tracker.latest_message or {}).get("text") or ""))
+    return found
 
 
 def situation_from(tracker: Tracker) -> coverage.Situation:

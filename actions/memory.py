@@ -41,12 +41,11 @@ DISEASE_INTENTS = {
 }
 #: Intents after which a care named in the text is kept (the coverage questions).
 CARE_INTENTS = {"ask_coverage", "inform", "deny", "faq"}
-#: Words of a question about what a care costs or how it is reimbursed.
+#: Words of a question about what a care costs or how it is reimbursed: with them, a doctor
+#: named in a message not understood is the consultation asked about.
 COST_CUE = re.compile(r"\b(rembours\w*|pris\w* en charge|combien|cb|cmb|coute?\w*|pay\w*|gratuit\w*)")
 #: Intents of small talk: "merci docteur" names no care asked about.
 SMALL_TALK = {"greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "what_can_you_do", "feedback"}
-#: At most this many words, a message not understood that names a care asks about that care.
-SHORT_CARE_QUESTION = 4
 #: Slots a correction or a new value may change after an answer, per answered form.
 LAST_TOPIC_SLOT = "last_topic"
 
@@ -87,13 +86,9 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         return {}
     intent = str((message.get("intent") or {}).get("name") or "")
     ranking = message.get("intent_ranking") or []
-    # Not understood surely: a care it names is still the care talked about when the message
-    # is about paying for it, or is that short ("et la kiné ?"); "son médecin parle d'une
-    # forme grave" names a doctor, not a care asked about.
-    unsure = intent == "nlu_fallback" and bool(
-        COST_CUE.search(fold(text))
-        or (len(text.split()) <= SHORT_CARE_QUESTION and _lean(ranking) not in SMALL_TALK)
-    )
+    # Not understood surely (but no small talk): a care it names is still the care talked
+    # about ("et la kiné ?", "et les consultations chez l'oncologue ?").
+    unsure = intent == "nlu_fallback" and _lean(ranking) not in SMALL_TALK
     if intent == "nlu_fallback" and len(ranking) > 1:
         # Not understood well enough to answer, but what it says is read as the intent the
         # classifier leaned to.
@@ -151,6 +146,8 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
         care = coverage.main_care(named)
         if care is None and (unsure or intent == "ask_coverage"):
             care = coverage.care_kind_from_text(text)
+        if unsure and care == "consultation_generaliste" and not COST_CUE.search(fold(text)):
+            care = None  # "son médecin parle d'une forme grave": a doctor named, no care asked about
         if care and care != tracker.get_slot("care_kind"):
             found["care_kind"] = care
             # Another care: whether it is linked and in the protocol is asked again.

@@ -159,3 +159,28 @@ async def test_a_raw_situation_answer_is_still_validated(tracker):
     assert await ValidateCoverageForm().needed_slots([], None, t, {}) == ["care_kind"]
     t = tracker({"care_kind": "biologie", "ald_status": "bof"}, text="bof", active_loop="coverage_form")
     assert await ValidateCoverageForm().needed_slots([], None, t, {}) == ["care_kind", "ald_status"]
+
+
+def test_a_piece_of_the_care_words_is_read_with_the_whole_message(tracker):
+    from actions.coverage import care_from
+
+    events = [{"event": "user", "text": "x"}, {"event": "slot", "name": "care_kind", "value": "de sang"}]
+    t = tracker(
+        {"care_kind": "de sang"},
+        text="la prise de sang, c'est pris en charge comment ?",
+        intent="ask_coverage",
+        entities=[{"entity": "care_kind", "value": "de sang"}],
+        events=events,
+    )
+    assert care_from("de sang", t) == "biologie"
+
+
+def test_a_care_validated_earlier_wins_over_a_care_named_now(tracker):
+    from actions.coverage import care_from
+
+    t = tracker(
+        {"care_kind": "consultation_specialiste"},
+        text="oui, et pour mes médicaments aussi",
+        entities=[{"entity": "care_kind", "value": "medicament"}],
+    )
+    assert care_from("consultation_specialiste", t) == "consultation_specialiste"
