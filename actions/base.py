@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.feedback import offer_feedback
 from actions.table import FORMS, SlotSpec, slot_spec
+from actions.turns import bot_actions, slot_events, turn_events
 from ald import ald_list, answers, clock, context, dates, figures
 from ald.content import load_content
 from ald.dates import MustBe, Prefer, format_date_fr
@@ -122,38 +123,21 @@ MISSES = "form_misses"
 
 
 def slots_set_now(tracker: Tracker) -> Dict[str, Any]:
-    """The slots set since the latest user message (the memory and the slot mappings)."""
-    found: Dict[str, Any] = {}
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "slot":
-            found.setdefault(str(event.get("name")), event.get("value"))
-    return found
+    """The slots set since the latest user message (the memory and the slot mappings): the
+    last value of each."""
+    return {str(e.get("name")): e.get("value") for e in slot_events(turn_events(tracker))}
 
 
 def said_this_turn(tracker: Tracker, response: str) -> bool:
     """True when the bot already sent `response` since the latest user message."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
-            return True
-    return False
+    return response in bot_actions(turn_events(tracker))
 
 
 def set_last_turn(tracker: Tracker, slot: str) -> bool:
     """True when `slot` got a value while the previous user message was handled (not the
     latest one): what the latest message adds may complete it."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                return False
-        elif users == 1 and event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value") is not None
-    return False
+    events = slot_events(turn_events(tracker, back=1), slot)
+    return bool(events) and events[-1].get("value") is not None
 
 
 def gave_up(tracker: Tracker) -> bool:

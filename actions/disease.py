@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import LAST_TOPIC, answered
 from actions.feedback import with_offer
+from actions.turns import slot_events, turn_events
 from ald import ald_list
 from ald.text import capitalised, fold
 
@@ -31,12 +32,7 @@ def intro(label: str, remembered: bool) -> str:
 
 def disease_said_now(tracker: Tracker) -> bool:
     """True when the latest message itself named the disease (the memory set a slot now)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "slot" and event.get("name") in ("ald_key", "disease_name"):
-            return True
-    return False
+    return bool(slot_events(turn_events(tracker), "ald_key", "disease_name"))
 
 
 def remembered_match(tracker: Tracker) -> Optional[ald_list.AldMatch]:

@@ -20,6 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.turns import bot_actions, turn_events
 from ald import feedback
 from ald.content import load_content
 
@@ -69,15 +70,8 @@ def with_offer(
 def offer_was_last(tracker: Tracker) -> bool:
     """True when the bot's last message before the latest user message was the offer: a plain
     "oui" / "non" then rates the answer."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif event.get("event") == "bot" and seen_user:
-            return (event.get("metadata") or {}).get("utter_action") == OFFER
-    return False
+    said = bot_actions(turn_events(tracker, back=1))
+    return bool(said) and said[-1] == OFFER
 
 
 def topic_buttons(topics: Iterable[str], limit: int = TOPIC_LIMIT) -> List[Dict[str, str]]:
