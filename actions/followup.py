@@ -89,10 +89,13 @@ def answer_from_context(tracker: Tracker, dispatcher: CollectingDispatcher) -> O
         if not changed & {"ald_key", "disease_name", "ald_status"}:
             return [FollowupAction("coverage_form")]
     if changed & SITUATION_SLOTS and set_last_turn(tracker, "care_kind"):
-        # The care of the previous question, now with the situation it needed.
+        # The care of the previous question, now with the situation it needed; what its
+        # coverage still depends on ("lié à l'ALD ?") is asked by the coverage form.
         events = answer_for("coverage_form", tracker, dispatcher)
         if events is not None:
             return events
+        if not changed & {"ald_key", "disease_name"}:
+            return [FollowupAction("coverage_form")]
     if changed & {"ald_key", "disease_name"}:
         return answer_disease(tracker, dispatcher, remembered=False)
     if "ald_status" in changed:

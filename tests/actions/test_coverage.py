@@ -184,3 +184,18 @@ def test_a_care_validated_earlier_wins_over_a_care_named_now(tracker):
         entities=[{"entity": "care_kind", "value": "medicament"}],
     )
     assert care_from("consultation_specialiste", t) == "consultation_specialiste"
+
+
+async def test_a_situation_after_a_care_question_asks_what_the_coverage_still_needs(run, tracker):
+    from actions.followup import ActionContext
+
+    events = [
+        {"event": "user", "text": "c rembourse les transports pr sa radiotherapie ?"},
+        {"event": "slot", "name": "care_kind", "value": "transport"},
+        {"event": "user", "text": "il est en ald"},
+        {"event": "slot", "name": "ald_status", "value": "exonerante"},
+    ]
+    slots = {"care_kind": "transport", "ald_status": "exonerante"}
+    ran = await run(ActionContext(), tracker(slots, text="il est en ald", events=events))
+    assert ran.messages == []
+    assert ran.events == [{"event": "followup", "timestamp": None, "name": "coverage_form"}]
