@@ -25,7 +25,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from components import action_response, resilience
+from components import resilience, speedups
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class AtomicRedisLockStore(RedisLockStore):
             # As Rasa builds its own `type: redis` lock store from endpoints.yml.
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
         resilience.install()  # Redis down: the message gets an apology (components/resilience.py)
-        action_response.install()  # action server responses checked without re-reading the schema
+        speedups.install()  # Rasa functions that redo start-up work per message (components/speedups.py)
         super().__init__(**kwargs)
 
     def _key(self, conversation_id: str) -> str:

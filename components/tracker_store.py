@@ -31,7 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from ald import pii, settings
-from components import action_response, resilience
+from components import resilience, speedups
 from components.guard import install_log_redaction, max_chars
 
 DEFAULT_UNMASKED_SLOT_PREFIXES: Tuple[str, ...] = ("fig_",)
@@ -82,7 +82,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         self.text_limit = max_chars()
         install_log_redaction()
         resilience.install()  # a message gets an apology when a store or the action server is down
-        action_response.install()  # action server responses checked without re-reading the schema
+        speedups.install()  # Rasa functions that redo start-up work per message (components/speedups.py)
         super().__init__(*args, **kwargs)
         self._reconnect_after_outages()
 

@@ -1,4 +1,4 @@
-"""components/action_response.py accepts and refuses exactly what Rasa's own check does."""
+"""components/speedups.py: the same results as the Rasa functions it replaces."""
 
 from __future__ import annotations
 
@@ -13,18 +13,20 @@ from rasa.shared.core.events import (
     ActiveLoop,
     AllSlotsReset,
     BotUttered,
+    Event,
     FollowupAction,
     Restarted,
     SessionStarted,
     SlotSet,
     UserUttered,
 )
+from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
-from components import action_response
+from components import speedups
 
-action_response.install()
-ORIGINAL = action_response._ORIGINAL["validate"]
+speedups.install()
+ORIGINAL = speedups._ORIGINAL["validate"]
 ACTION = RemoteAction("action_faq", EndpointConfig("http://127.0.0.1:1/webhook"))
 
 EVENTS = [
@@ -74,22 +76,22 @@ def rasa_accepts(result: Any) -> bool:
 
 def test_rasa_still_checks_responses_with_this_method() -> None:
     assert list(inspect.signature(ORIGINAL).parameters) == ["self", "result"]
-    assert RemoteAction._validate_action_result is action_response._validate_action_result
-    action_response.install()  # twice: replaced once
-    assert action_response._ORIGINAL["validate"] is ORIGINAL
+    assert RemoteAction._validate_action_result is speedups._validate_action_result
+    speedups.install()  # twice: replaced once
+    assert speedups._ORIGINAL["validate"] is ORIGINAL
 
 
 @pytest.mark.parametrize("result", VALID)
 def test_what_rasa_accepts_is_accepted(result: Dict[str, Any]) -> None:
     assert rasa_accepts(result)
-    assert action_response.checker().is_valid(result)
+    assert speedups.checker().is_valid(result)
     assert ACTION._validate_action_result(result) is True
 
 
 @pytest.mark.parametrize("result", INVALID)
 def test_what_rasa_refuses_is_refused_with_rasas_error(result: Any) -> None:
     assert not rasa_accepts(result)
-    assert not action_response.checker().is_valid(result)
+    assert not speedups.checker().is_valid(result)
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         ACTION._validate_action_result(result)
 
@@ -97,4 +99,43 @@ def test_what_rasa_refuses_is_refused_with_rasas_error(result: Any) -> None:
 def test_every_event_kind_of_the_schema_is_known_once() -> None:
     schema = RemoteAction.action_response_format_spec()
     kinds = [k["properties"]["event"]["const"] for k in schema["properties"]["events"]["items"]["oneOf"]]
-    assert sorted(kinds) == sorted(action_response.checker()._by_kind)
+    assert sorted(kinds) == sorted(speedups.checker()._by_kind)
+
+
+# ------------------------------------------------------------------ event classes by name
+
+
+def test_every_event_name_resolves_to_rasas_class() -> None:
+    original = speedups._ORIGINAL["resolve_by_type"]
+    assert Event.resolve_by_type is speedups._resolve_by_type
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert {"user", "bot", "slot", "action", "active_loop", "followup", "session_started"} <= names
+    for name in names:
+        assert Event.resolve_by_type(name) is original(name), name
+
+
+def test_unknown_names_get_rasas_answer() -> None:
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+
+
+def test_a_class_imported_later_is_found() -> None:
+    class LateEvent(Event):
+        type_name = "ald_late_event_for_test"
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, LateEvent)
+
+        def as_story_string(self) -> str:
+            return "late"
+
+    assert Event.resolve_by_type("ald_late_event_for_test") is LateEvent
+
+
+def test_events_still_deserialise_as_before() -> None:
+    for data in EVENTS:
+        event = Event.from_parameters(data)
+        assert type(event).type_name == data["event"]
+        assert event.as_dict() == data
