@@ -116,6 +116,7 @@ def _method_rule(
 
 
 _GUARD = str(ROOT / "components" / "guard.py")
+_SPEEDUPS = str(ROOT / "components" / "speedups.py")  # the response check built once
 _ACTION = _site_file("rasa/core/actions/action.py")
 
 RASA_RULES: List[Rule] = [
@@ -123,7 +124,7 @@ RASA_RULES: List[Rule] = [
     _method_rule(
         "NLU: InputGuard", r"components/guard\.py", _GUARD, "InputGuard", ["guard_text", "max_chars", "limit"]
     ),
-    ("NLU: SpacyNLP (spaCy parse)", _frame([r"rasa/nlu/utils/spacy_utils\.py"])),
+    ("NLU: SpacyNLP (spaCy parse)", _frame([r"rasa/nlu/utils/spacy_utils\.py", r"components/spacy_nlp\.py"])),
     (
         "NLU: SpacyTokenizer",
         _frame([r"rasa/nlu/tokenizers/spacy_tokenizer\.py", r"rasa/nlu/tokenizers/tokenizer\.py"]),
@@ -166,6 +167,13 @@ RASA_RULES: List[Rule] = [
         "|".join(
             [
                 _frame([r"components/action_response\.py"]),
+                _method_rule(
+                    "",
+                    r"components/speedups\.py",
+                    _SPEEDUPS,
+                    "ResponseChecker",
+                    ["checker", "_validate_action_result"],
+                )[1],
                 _frame(
                     [r"rasa/core/actions/action\.py"],
                     ["_validate_action_result", "action_response_format_spec"],

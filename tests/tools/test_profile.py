@@ -36,6 +36,9 @@ def test_a_spacy_leaf_under_spacynlp_goes_to_spacynlp() -> None:
         count=7,
     )
     assert by_category(breakdown(text, RASA_RULES)) == {"NLU: SpacyNLP (spaCy parse)": 7}
+    # The project's SpacyNLP (components/spacy_nlp.py) too.
+    text = stack(GRAPH, "load_model (components/spacy_nlp.py:40)", "load (spacy/__init__.py:1)", count=2)
+    assert by_category(breakdown(text, RASA_RULES)) == {"NLU: SpacyNLP (spaCy parse)": 2}
 
 
 def test_each_sample_goes_to_the_component_nearest_the_leaf() -> None:
@@ -87,6 +90,8 @@ def test_jsonschema_under_remote_action_goes_to_the_response_check() -> None:
                 "iter_errors (jsonschema/validators.py:200)",
                 count=2,
             ),
+            stack(run, "_validate_action_result (components/speedups.py:70)", count=1),
+            stack(run, "ResponseChecker.is_valid (components/speedups.py:50)", count=1),
             stack(run, "request (rasa/utils/endpoints.py:170)", "_request (aiohttp/client.py:500)", count=5),
             stack(
                 run,
@@ -98,7 +103,7 @@ def test_jsonschema_under_remote_action_goes_to_the_response_check() -> None:
         ]
     )
     assert by_category(breakdown(text, RASA_RULES)) == {
-        "action response check (jsonschema)": 42,
+        "action response check (jsonschema)": 44,
         "action server call (request, aiohttp)": 6,  # the request and RemoteAction.run's own line
         "JSON of trackers and events (action server requests, tracker store rows)": 3,
     }
