@@ -13,7 +13,7 @@ loads the model by that name (`model_from="SpacyNLP"`)."""
 
 from __future__ import annotations
 
-from typing import Text, Tuple
+from typing import Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils import spacy_utils
@@ -32,7 +32,7 @@ class SpacyNLP(spacy_utils.SpacyNLP):
     """Loads the spaCy model once for the pipeline, with `UNUSED` turned off."""
 
     @staticmethod
-    def load_model(spacy_model_name: Text) -> SpacyModel:
+    def load_model(spacy_model_name: str) -> SpacyModel:
         loaded = spacy_utils.SpacyNLP.load_model(spacy_model_name)
         for name in UNUSED:
             if name in loaded.model.pipe_names:

@@ -47,6 +47,16 @@ import yaml
 
 from ald import settings
 from tools import machine_info as machine
+from tools.load import (
+    Overload,
+    PhaseRun,
+    Stage,
+    open_loop,
+    overload_verdict,
+    run_phase,
+    user_messages_kept,
+    windows,
+)
 
 ROOT = settings.ROOT
 RESULTS = settings.path("RESULTS_DIR") / "bench"
@@ -251,6 +261,10 @@ class BenchResult:
     train: Optional[TrainTimes]
     image: Optional[str]  # relative to docs/
     faq_edit: Optional[FaqEdit] = None
+    curve: Dict[int, LatencyStats] = field(default_factory=dict)  # REST, by conversations at a time
+    curve_image: Optional[str] = None
+    overload: Optional[Dict[str, Any]] = None  # overload_summary()
+    profiles: Dict[str, str] = field(default_factory=dict)
 
 
 def render_section(r: BenchResult) -> str:
@@ -312,7 +326,64 @@ def render_section(r: BenchResult) -> str:
         L += [f"Note: {n}" for n in notes] + [""]
     if r.image:
         L += [f"![Latency distribution, {r.date}]({r.image})", ""]
+    L += render_curve(r)
+    if r.overload:
+        L += render_overload(r.overload)
+    for kind in ("rasa", "actions"):
+        if kind in r.profiles:
+            L += [r.profiles[kind], ""]
     return "\n".join(L)
+
+
+def render_curve(r: BenchResult) -> List[str]:
+    if not r.curve:
+        return []
+    L = [
+        "| conversations at a time (REST) | p50 / p95 / p99, ms | messages/s | failed |",
+        "|---|---|---|---|",
+    ]
+    for conc, x in r.curve.items():
+        L.append(
+            f"| {conc} | {x.p50_ms:.0f} / {x.p95_ms:.0f} / {x.p99_ms:.0f} | {x.throughput:.1f} | {x.errors} |"
+        )
+    L.append("")
+    if r.curve_image:
+        L += [f"![Latency against concurrency, {r.date}]({r.curve_image})", ""]
+    return L
+
+
+def overload_summary(o: Overload) -> Dict[str, Any]:
+    """What the section says of the overload check (tools/load.py)."""
+    return {
+        "sustainable": o.sustainable_rate,
+        "stages": [(st.rate, st.seconds) for st in o.stages],
+        "conversations": o.n_conversations,
+        "checks": o.checks,
+        "notes": o.notes,
+        "windows": [asdict(w) for w in windows(o.sent)],
+        "sent_rate": len([x for x in o.sent if x.due_s < o.stages[0].seconds]) / o.stages[0].seconds,
+    }
+
+
+def render_overload(o: Dict[str, Any]) -> List[str]:
+    (over, over_s), (after, after_s) = o["stages"]
+    L = [
+        f"Overload: {over:.1f} messages/s due (twice the {o['sustainable']:.1f} measured at 16 "
+        f"conversations) for {over_s:.0f} s, then {after:.1f}/s for {after_s:.0f} s, over "
+        f"{o['conversations']} conversations "
+        "that each wait for their answer before sending the next message "
+        f"({o['sent_rate']:.1f} messages/s were due in the first stage). " + " ".join(o["notes"]) + ".",
+        "",
+        "| check | result |",
+        "|---|---|",
+    ]
+    L += [f"| {name} | {'yes' if ok else '**no**'} |" for name, ok in o["checks"].items()]
+    L += ["", "| sent at (s) | messages | p50 / p95 / max, ms |", "|---|---|---|"]
+    L += [
+        f"| {w['start_s']:.0f} | {w['sent']} | {w['p50_ms']:.0f} / {w['p95_ms']:.0f} / {w['max_ms']:.0f} |"
+        for w in o["windows"]
+    ]
+    return L + [""]
 
 
 def faq_edit_row(e: FaqEdit) -> str:
@@ -345,55 +416,48 @@ def held_out_messages() -> List[str]:
 
 
 @dataclass
-class PhaseRun:
-    latencies_s: List[float]
-    errors: int
-    wall_s: float
+class ServerRun:
+    runs: Dict[str, PhaseRun]  # rest-1, parse-1, rest-many, parse-many
+    curve: Dict[int, PhaseRun]  # REST latency at 1, 4, 16, 32 conversations at a time
+    overload: Optional[Overload]
+    rasa_rss_mib: float
+    actions_rss_mib: float
+    profiles: Dict[str, str] = field(default_factory=dict)  # "rasa"/"actions": Markdown, or why not
 
 
-async def run_phase(
-    base: str, kind: str, conversations: List[List[str]], concurrency: int, tag: str, token: str
-) -> PhaseRun:
-    """Each conversation sends its messages one after the other; at most `concurrency`
-    conversations run at the same time."""
-    import aiohttp
-
-    latencies: List[float] = []
-    errors = 0
-    sem = asyncio.Semaphore(concurrency)
-    headers = {"Authorization": f"Bearer {token}"}
-    timeout = aiohttp.ClientTimeout(total=120)
-
-    async def one(session: aiohttp.ClientSession, i: int, msgs: List[str]) -> None:
-        nonlocal errors
-        async with sem:
-            for text in msgs:
-                if kind == "rest":
-                    url, body = f"{base}/webhooks/rest/webhook", {"sender": f"{tag}-{i}", "message": text}
-                else:
-                    url, body = f"{base}/model/parse", {"text": text}
-                t0 = time.perf_counter()
-                try:
-                    async with session.post(url, json=body, headers=headers) as resp:
-                        await resp.read()
-                        ok = resp.status == 200
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    ok = False
-                dt = time.perf_counter() - t0
-                if ok:
-                    latencies.append(dt)
-                else:
-                    errors += 1
-
-    connector = aiohttp.TCPConnector(limit=concurrency + 4)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        t0 = time.perf_counter()
-        await asyncio.gather(*(one(session, i, c) for i, c in enumerate(conversations)))
-        wall = time.perf_counter() - t0
-    return PhaseRun(latencies, errors, wall)
+def phase(base: str, kind: str, conversations: List[List[str]], conc: int, name: str, token: str) -> PhaseRun:
+    print(f"==> {name}: {sum(map(len, conversations))} messages, {conc} at a time", flush=True)
+    run = asyncio.run(run_phase(base, kind, conversations, conc, f"bench-{name}", token))
+    print(f"    {len(run.latencies_s)} ok, {run.errors} failed, {run.wall_s:.1f} s", flush=True)
+    return run
 
 
-def measure_servers(conversations: List[List[str]], logdir: Path) -> Tuple[Dict[str, PhaseRun], float, float]:
+def measure_overload(
+    base: str, messages: List[str], sustainable: float, baseline_p95_ms: float, seconds: float, token: str
+) -> Overload:
+    """Twice the sustainable rate for `seconds`, then half of it for 30 s (tools/load.py)."""
+    stages = [Stage(2 * sustainable, seconds), Stage(sustainable / 2, 30.0)]
+    n_conv = 64
+    print(
+        f"==> overload: {2 * sustainable:.1f} msg/s for {seconds:.0f} s, then {sustainable / 2:.1f} msg/s "
+        f"for 30 s, {n_conv} conversations",
+        flush=True,
+    )
+    sent = asyncio.run(open_loop(base, messages, stages, n_conv, "bench-overload", token))
+    senders = sorted({s.conversation for s in sent})
+    kept = asyncio.run(user_messages_kept(base, senders, token))
+    o = overload_verdict(Overload(sustainable, stages, n_conv, sent, kept, baseline_p95_ms))
+    print("    " + "; ".join(o.notes), flush=True)
+    return o
+
+
+def measure_servers(
+    conversations: List[List[str]],
+    logdir: Path,
+    curve: Sequence[int] = (1, 4, 16, 32),
+    overload_s: float = 60.0,
+    profile_s: float = 0.0,
+) -> ServerRun:
     import jwt
 
     from tools import stack
@@ -410,29 +474,77 @@ def measure_servers(conversations: List[List[str]], logdir: Path) -> Tuple[Dict[
         procs.append(rasa)
         base = f"http://127.0.0.1:{rport}"
         warm = [[m] for c in conversations[:2] for m in c[:5]]
-        runs: Dict[str, PhaseRun] = {}
         asyncio.run(run_phase(base, "rest", warm, 4, "warmup", token))
         asyncio.run(run_phase(base, "parse", warm, 4, "warmup", token))
         n = len(conversations)
+        runs: Dict[str, PhaseRun] = {}
         for name, kind, conc in (
             ("rest-1", "rest", 1),
             ("parse-1", "parse", 1),
             ("rest-many", "rest", n),
             ("parse-many", "parse", n),
         ):
-            print(f"==> {name}: {sum(map(len, conversations))} messages, {conc} at a time", flush=True)
-            runs[name] = asyncio.run(run_phase(base, kind, conversations, conc, f"bench-{name}", token))
-            print(
-                f"    {len(runs[name].latencies_s)} ok, {runs[name].errors} failed, "
-                f"{runs[name].wall_s:.1f} s",
-                flush=True,
-            )
+            runs[name] = phase(base, kind, conversations, conc, name, token)
+        # The curve: the same messages, at more and fewer conversations at a time (more
+        # conversations than there are: the messages split into that many).
+        messages = [m for c in conversations for m in c]
+        by_conc: Dict[int, PhaseRun] = {1: runs["rest-1"], n: runs["rest-many"]}
+        for conc in curve:
+            if conc not in by_conc:
+                convs = (
+                    conversations if conc <= n else split_conversations(messages, conc, len(messages) // conc)
+                )
+                by_conc[conc] = phase(base, "rest", convs, conc, f"rest-{conc}", token)
+        profiles: Dict[str, str] = {}
+        if profile_s > 0:
+            pids = {"rasa": rasa.popen.pid, "actions": actions.popen.pid}
+            profiles = measure_profiles(base, conversations, token, pids, profile_s, logdir)
+        overload = None
+        if overload_s > 0:
+            sustainable = latency_stats(runs["rest-many"].latencies_s, runs["rest-many"].wall_s).throughput
+            baseline = latency_stats(runs["rest-1"].latencies_s, runs["rest-1"].wall_s).p95_ms
+            overload = measure_overload(base, messages, sustainable, baseline, overload_s, token)
         rasa_rss = machine.tree_rss_mib(rasa.popen.pid)
         actions_rss = machine.tree_rss_mib(actions.popen.pid)
-        return runs, rasa_rss, actions_rss
+        return ServerRun(runs, dict(sorted(by_conc.items())), overload, rasa_rss, actions_rss, profiles)
     finally:
         for p in reversed(procs):
             p.stop()
+
+
+def measure_profiles(
+    base: str,
+    conversations: List[List[str]],
+    token: str,
+    pids: Dict[str, int],
+    seconds: float,
+    logdir: Path,
+) -> Dict[str, str]:
+    """py-spy on both servers (tools/profile.py) while the conversations run together again,
+    as long as `seconds` (the load is sent again if it ends sooner)."""
+    from tools import profile
+
+    recordings = {
+        kind: profile.start(pid, seconds, logdir / f"profile-{kind}.txt") for kind, pid in pids.items()
+    }
+    n = len(conversations)
+    deadline = time.monotonic() + seconds
+    print(f"==> profile: py-spy on both servers for {seconds:.0f} s, {n} conversations at a time", flush=True)
+    while time.monotonic() < deadline:
+        asyncio.run(run_phase(base, "rest", conversations, n, "bench-profile", token))
+    out: Dict[str, str] = {}
+    for kind, rec in recordings.items():
+        reason = profile.finish(rec)
+        if reason:
+            out[kind] = f"No profile of the {kind} server: {reason}."
+            continue
+        text = (logdir / f"profile-{kind}.txt").read_text(encoding="utf-8")
+        rows = profile.breakdown(text, profile.RULES[kind])
+        title = {"rasa": "the Rasa server", "actions": "the action server"}[kind]
+        out[kind] = profile.render(
+            rows, f"Where {title}'s CPU time goes ({n} conversations at a time, py-spy)"
+        )
+    return out
 
 
 def copy_project(dest: Path) -> None:
@@ -633,12 +745,60 @@ def plot(runs: Dict[str, PhaseRun], n: int, path: Path, title: str) -> None:
     plt.close(fig)
 
 
+def plot_curve(curve: Dict[int, LatencyStats], overload: Optional[Overload], path: Path, title: str) -> None:
+    """p50/p95 against conversations at a time; and the overload's latency over time."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2 if overload else 1, figsize=(11 if overload else 6, 4.2), squeeze=False)
+    ax = axes[0][0]
+    conc = list(curve)
+    for attr, label, style in (("p50_ms", "p50", "o-"), ("p95_ms", "p95", "s-"), ("p99_ms", "p99", "^:")):
+        ax.plot(conc, [getattr(curve[c], attr) for c in conc], style, label=label)
+    ax.axhline(TARGET_P95_MS_16, color="red", ls="--", lw=1, label="target p95 300 ms")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(conc, [str(c) for c in conc])
+    ax.set_yscale("log")
+    ax.set_xlabel("conversations at a time")
+    ax.set_ylabel("latency (ms, log scale)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    ax.set_title("closed loop (each waits for its answer)")
+    if overload:
+        ax2 = axes[0][1]
+        xs = [s.sent_s for s in overload.sent if s.latency_s is not None]
+        ys = [s.latency_s * 1000 for s in overload.sent if s.latency_s is not None]
+        ax2.plot(xs, ys, ".", ms=2, alpha=0.5)
+        ax2.axvline(overload.stages[0].seconds, color="grey", ls=":", lw=1)
+        ax2.set_yscale("log")
+        ax2.set_xlabel("sent at (s from the start)")
+        ax2.set_title(
+            f"overload: {overload.stages[0].rate:.0f} msg/s due, then {overload.stages[1].rate:.0f}"
+        )
+        ax2.grid(alpha=0.3, which="both")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--conversations", type=int, default=16)
     ap.add_argument("--per-conversation", type=int, default=20)
     ap.add_argument("--no-train", action="store_true", help="skip the training times")
     ap.add_argument("--no-doc", action="store_true", help="do not append to docs/benchmarks.md")
+    ap.add_argument("--no-overload", action="store_true", help="skip the overload check")
+    ap.add_argument("--overload-seconds", type=float, default=60.0)
+    ap.add_argument(
+        "--profile-seconds",
+        type=float,
+        default=20.0,
+        help="py-spy on both servers under load (0: no profile)",
+    )
     ap.add_argument(
         "--faq-edit-only", action="store_true", help="only time an FAQ answer edit (printed, not appended)"
     )
@@ -663,9 +823,16 @@ def main() -> int:
     load_before = machine.load_average()
 
     conversations = split_conversations(held_out_messages(), a.conversations, a.per_conversation)
-    runs, rasa_rss, actions_rss = measure_servers(conversations, logdir)
+    served = measure_servers(
+        conversations,
+        logdir,
+        overload_s=0 if a.no_overload else a.overload_seconds,
+        profile_s=a.profile_seconds,
+    )
+    runs, rasa_rss, actions_rss = served.runs, served.rasa_rss_mib, served.actions_rss_mib
     n = a.conversations
     stats = {k: latency_stats(v.latencies_s, v.wall_s, v.errors) for k, v in runs.items()}
+    curve = {c: latency_stats(v.latencies_s, v.wall_s, v.errors) for c, v in served.curve.items()}
     for k, v in stats.items():
         print(
             f"    {k}: p50 {v.p50_ms:.0f} ms, p95 {v.p95_ms:.0f} ms, p99 {v.p99_ms:.0f} ms, "
@@ -677,11 +844,14 @@ def main() -> int:
     load_after = machine.load_average()
 
     date = started.strftime("%Y-%m-%d %H:%M %Z")
-    image = None
+    image = curve_image = None
     if not a.no_doc:
         name = f"latency-{stamp}-{commit.split()[0]}.png"
         plot(runs, n, IMG / name, f"Latency of {n * a.per_conversation} messages, {date}, commit {commit}")
         image = f"img/benchmarks/{name}"
+        cname = f"concurrency-{stamp}-{commit.split()[0]}.png"
+        plot_curve(curve, served.overload, IMG / cname, f"REST latency, {date}, commit {commit}")
+        curve_image = f"img/benchmarks/{cname}"
     result = BenchResult(
         date=date,
         commit=commit,
@@ -696,10 +866,19 @@ def main() -> int:
         train=train,
         image=image,
         faq_edit=faq_edit,
+        curve=curve,
+        curve_image=curve_image,
+        overload=overload_summary(served.overload) if served.overload else None,
+        profiles=served.profiles,
     )
     (RESULTS / f"bench-{stamp}.json").write_text(
         json.dumps(
-            {"result": asdict(result), "latencies_s": {k: v.latencies_s for k, v in runs.items()}},
+            {
+                "result": asdict(result),
+                "latencies_s": {k: v.latencies_s for k, v in runs.items()},
+                "curve_latencies_s": {c: v.latencies_s for c, v in served.curve.items()},
+                "overload": [asdict(x) for x in served.overload.sent] if served.overload else None,
+            },
             indent=1,
             default=str,
         ),

@@ -1,0 +1,72 @@
+"""tools/load.py: the schedule of the open-loop load and the overload checks."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tools.load import Overload, Sent, Stage, overload_verdict, schedule, windows
+
+
+def test_schedule_spaces_messages_evenly_and_takes_conversations_in_turn() -> None:
+    plan = schedule([Stage(4.0, 2.0), Stage(1.0, 3.0)], n_conversations=3)
+    assert len(plan) == 8 + 3
+    assert [round(t, 3) for t, _ in plan[:8]] == [0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
+    assert [t for t, _ in plan[8:]] == [2.0, 3.0, 4.0]  # the second stage starts after the first
+    assert [c for _, c in plan[:5]] == [0, 1, 2, 0, 1]
+
+
+def sent(conv: str, at: float, ms: float | None, status: int = 200, replies: int = 1) -> Sent:
+    return Sent(conv, at, at, None if ms is None else ms / 1000, status, replies)
+
+
+def test_windows_group_latencies_by_sending_time() -> None:
+    w = windows([sent("a", 0.5, 100), sent("b", 3, 300), sent("a", 12, 50), sent("b", 13, None, 0, 0)])
+    assert [x.start_s for x in w] == [0.0, 10.0]
+    assert [x.sent for x in w] == [2, 2]
+    assert w[0].p50_ms == pytest.approx(200)
+    assert w[0].max_ms == pytest.approx(300)
+    assert w[1].p95_ms == pytest.approx(50)  # the unanswered one has no latency
+    assert windows([]) == []
+
+
+def overload(messages: list, kept: dict) -> Overload:
+    return overload_verdict(
+        Overload(10.0, [Stage(20, 60), Stage(5, 30)], 2, messages, kept, baseline_p95_ms=200)
+    )
+
+
+def test_a_server_that_answers_everything_and_recovers_passes() -> None:
+    msgs = [sent("a", 1, 2000), sent("b", 30, 4000), sent("a", 85, 150)]
+    o = overload(msgs, {"a": 2, "b": 1})
+    assert all(o.checks.values()), o.checks
+    assert o.notes == [
+        "3 messages, 0 with a 5xx, 0 failed, 0 answered with nothing, "
+        "0 missing from their stored conversation"
+    ]
+
+
+@pytest.mark.parametrize(
+    "msgs, kept, failing",
+    [
+        (
+            [sent("a", 1, 100, status=503, replies=0)],
+            {"a": 1},
+            {"no 5xx", "no failed request"},
+        ),
+        ([sent("a", 1, None, status=0, replies=0)], {"a": 1}, {"no failed request", "latency recovers"}),
+        ([sent("a", 1, 100, replies=0)], {"a": 1}, {"every message answered"}),
+        ([sent("a", 1, 100), sent("a", 2, 100)], {"a": 1}, {"no message lost"}),
+        ([sent("a", 1, 100), sent("a", 85, 900)], {"a": 2}, {"latency recovers"}),
+    ],
+)
+def test_each_check_fails_on_its_own_fault(msgs: list, kept: dict, failing: set) -> None:
+    o = overload(msgs, kept)
+    assert {name for name, ok in o.checks.items() if not ok} == failing
+
+
+def test_no_answered_message_in_the_last_window_is_no_recovery() -> None:
+    o = overload([sent("a", 1, 100), sent("a", 85, None, 0, 0)], {"a": 2})
+    assert math.isnan(windows(o.sent)[-1].p95_ms)
+    assert not o.checks["latency recovers"]
