@@ -54,7 +54,7 @@ class Shared:
 
 def check_table(table: Table) -> None:
     """Fails early, with the place, on a field the generator or the actions would not read."""
-    missing = {"reset", "memory", "interruptions", "exits", "forms"} - set(table)
+    missing = {"reset", "again", "memory", "interruptions", "exits", "forms"} - set(table)
     if missing:
         raise ValueError(f"{TABLE}: missing {sorted(missing)}")
     for form, spec in table["forms"].items():
@@ -141,7 +141,8 @@ def figure_slot() -> Mapping:
 
 
 def form_rules(form: str, spec: Mapping, table: Table) -> List[Mapping]:
-    """start, submit, each exit, each interruption (then the form asks again)."""
+    """start, submit, each exit, its own question again, each interruption (then the form asks
+    again)."""
     reset = table["reset"]
     inside = [{"active_loop": form}]
     rules: List[Mapping] = [
@@ -174,6 +175,20 @@ def form_rules(form: str, spec: Mapping, table: Table) -> List[Mapping]:
                 ],
             }
         )
+    # The question that started the form, asked again inside it: the form goes on (what the
+    # message told is kept by the memory), instead of a policy left without a rule.
+    rules.append(
+        {
+            "rule": f"{spec['intent']} again inside {form}",
+            "condition": inside,
+            "steps": [
+                {"intent": spec["intent"]},
+                {"action": table["again"]},
+                {"action": form},
+                {"active_loop": form},
+            ],
+        }
+    )
     for intent, response in table["interruptions"].items():
         rules.append(
             {

@@ -328,6 +328,24 @@ RULES: Dict[str, List[Rule]] = {"rasa": RASA_RULES, "actions": ACTIONS_RULES}
 _NOT_CODE = re.compile(r"^(?:process \d+:|thread \()")  # py-spy's --subprocesses / --threads frames
 
 
+#: A leaf frame where a server only waits for work: the event loop's poll (uvloop's loop runs in C,
+#: so its last Python frame is the code that started it). py-spy's own test of whether a thread
+#: is idle misses these with --nonblocking, so they are left out here.
+IDLE = re.compile(
+    r"^(?:serve \(\S*sanic/server/runners\.py|run_forever \(|_run_once \(|select \(\S*selectors\.py"
+    r"|poll \(\S*selectors\.py|wait \(\S*threading\.py)"
+)
+
+
+def is_idle(frames: Sequence[str]) -> bool:
+    return bool(frames) and bool(IDLE.match(frames[-1]))
+
+
+def idle_samples(collapsed_text: str) -> int:
+    """Samples of a server waiting for work (left out of `breakdown`)."""
+    return sum(count for frames, count in parse_collapsed(collapsed_text) if is_idle(frames))
+
+
 def _compiled(rules: Sequence[Rule]) -> List[Tuple[str, Pattern[str]]]:
     return [(label, re.compile(regex)) for label, regex in rules]
 
@@ -372,14 +390,16 @@ def breakdown(collapsed_text: str, rules: Sequence[Rule]) -> List[Row]:
     cache: Dict[str, Optional[str]] = {}
     counts: Counter[str] = Counter()
     for frames, count in parse_collapsed(collapsed_text):
-        counts[_category(frames, compiled, cache)] += count
+        if not is_idle(frames):
+            counts[_category(frames, compiled, cache)] += count
     total = sum(counts.values())
     rows = [Row(label, n, 100.0 * n / total) for label, n in counts.items() if n]
     return sorted(rows, key=lambda r: (-r.samples, r.category))
 
 
-def render(rows: Sequence[Row], title: str, rate: int = 100) -> str:
-    """A Markdown table of the rows and a line with the total of samples."""
+def render(rows: Sequence[Row], title: str, rate: int = 100, idle: int = 0) -> str:
+    """A Markdown table of the rows and a line with the total of samples (and of the idle ones
+    left out)."""
     total = sum(r.samples for r in rows)
     lines = [f"#### {title}", "", "| category | share of CPU samples | samples |", "|---|---:|---:|"]
     for r in rows:
@@ -387,7 +407,8 @@ def render(rows: Sequence[Row], title: str, rate: int = 100) -> str:
     lines += [
         "",
         f"{total:,} samples of running threads at {rate} Hz (about {total / rate:,.1f} s of CPU); "
-        "idle time is not sampled.",
+        "idle time is not counted"
+        + (f" ({idle:,} samples waiting in the event loop left out)." if idle else "."),
     ]
     return "\n".join(lines) + "\n"
 

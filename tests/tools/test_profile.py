@@ -157,7 +157,7 @@ def test_input_guard_and_confidence_gate_are_told_apart_in_one_file() -> None:
 def test_unknown_frames_go_to_other_and_shares_add_up() -> None:
     text = "\n".join(
         [
-            stack("select (selectors.py:469)", count=6),
+            stack("_handle_events (uvicorn/x.py:1)", count=6),
             stack("save (rasa/core/tracker_store.py:1300)", "execute (sqlalchemy/engine/base.py:1)", count=3),
             stack("acquire (components/lock_store.py:60)", count=1),
             "not a line of py-spy",
@@ -235,7 +235,7 @@ def test_action_server_rules_give_a_row_per_action_module() -> None:
 
 def test_render_is_a_markdown_table_with_the_total() -> None:
     rows = breakdown(
-        stack("select (selectors.py:469)", count=150) + "\n" + stack("load (yaml/a.py:1)", count=50),
+        stack("_handle_events (uvicorn/x.py:1)", count=150) + "\n" + stack("load (yaml/a.py:1)", count=50),
         ACTIONS_RULES,
     )
     text = render(rows, "Action server", rate=50)
@@ -277,7 +277,7 @@ def test_a_failing_py_spy_gives_its_error_line(tmp_path: Path) -> None:
 
 def test_a_command_line_over_several_lines_is_one_stack() -> None:
     text = 'process 7:"python -c import json\nwhile True:\n    json.dumps(1)\n";<module> (<string>:3) 19\n'
-    text += stack("select (selectors.py:469)", count=1)
+    text += stack("_handle_events (uvicorn/x.py:1)", count=1)
     assert sum(r.samples for r in breakdown(text, RASA_RULES)) == 20
 
 
@@ -304,3 +304,15 @@ def test_real_py_spy_on_a_busy_python(tmp_path: Path) -> None:
         busy.wait()
     assert sum(r.samples for r in rows) >= 50  # 2 s at 50 Hz, ~100 expected
     assert rows[0].category == "actions/busy.py"
+
+
+def test_a_server_waiting_in_its_event_loop_is_left_out() -> None:
+    text = (
+        "main (rasa/__main__.py:133);run (sanic/app.py:1204);serve (sanic/server/runners.py:155) 90\n"
+        "main (rasa/__main__.py:133);run (sanic/app.py:1204);serve (sanic/server/runners.py:155);"
+        "webhook (rasa_sdk/endpoint.py:102);run (actions/faq.py:153) 10\n"
+    )
+    rows = profile.breakdown(text, profile.ACTIONS_RULES)
+    assert [(r.category, r.samples) for r in rows] == [("actions/faq.py", 10)]
+    assert profile.idle_samples(text) == 90
+    assert "90 samples waiting in the event loop left out" in profile.render(rows, "t", idle=90)
