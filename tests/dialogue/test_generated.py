@@ -108,12 +108,20 @@ def test_every_form_has_its_rules(form: str) -> None:
             {"action": form},
             {"active_loop": form},
         ]
+    again = _rule(f"{spec['intent']} again inside {form}")
+    assert again["condition"] == inside
+    assert again["steps"] == [
+        {"intent": spec["intent"]},
+        {"action": TABLE["again"]},
+        {"action": form},
+        {"active_loop": form},
+    ]
     mine = [r for r in FORM_RULES if r["rule"].endswith(f" {form}") or f" {form}," in r["rule"]]
-    assert len(mine) == 2 + len(TABLE["exits"]) + len(TABLE["interruptions"])
+    assert len(mine) == 3 + len(TABLE["exits"]) + len(TABLE["interruptions"])
 
 
 def test_form_rules_are_only_generated_ones() -> None:
-    assert len(FORM_RULES) == len(FORMS) * (2 + len(TABLE["exits"]) + len(TABLE["interruptions"]))
+    assert len(FORM_RULES) == len(FORMS) * (3 + len(TABLE["exits"]) + len(TABLE["interruptions"]))
     names = [r["rule"] for r in FORM_RULES + CONVERSATION_RULES]
     assert len(names) == len(set(names)), "two rules with one name"
     for rule in CONVERSATION_RULES:  # the hand-written rules stay outside the forms
