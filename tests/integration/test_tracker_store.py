@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, EntitiesAdded, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -83,6 +84,14 @@ def check_store(store: MaskingSQLTrackerStore, rows_reader, raw_text) -> None:
     tracker = asyncio.run(store.retrieve(sender))
     assert tracker is not None
     assert len(tracker.events) == len(rows)
+    # The same as Rasa's own reading (which loads whole ORM objects), for this session and all.
+    for every_session in (False, True):
+        rasas = asyncio.run(SQLTrackerStore._retrieve(store, sender, every_session))
+        mine = asyncio.run(store._retrieve(sender, every_session))
+        assert rasas is not None and mine is not None
+        assert list(mine.events) == list(rasas.events)
+        assert mine.current_slot_values() == rasas.current_slot_values()
+    assert asyncio.run(store._retrieve("nobody", False)) is None
     asyncio.run(store.save(tracker))
     assert len([1 for s, _, _ in rows_reader() if s == sender]) == len(rows)
 
