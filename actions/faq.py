@@ -74,7 +74,9 @@ def send_faq_answer(dispatcher: CollectingDispatcher, topic: str) -> bool:
     buttons = [{"title": fill_figures(b.title), "payload": b.payload} for b in found.buttons]
     if found.details:
         buttons.insert(0, details_button(topic))
-    dispatcher.utter_message(text=fill_figures(found.text), buttons=buttons, utter_action=f"utter_faq/{topic}")
+    dispatcher.utter_message(
+        text=fill_figures(found.text), buttons=buttons, utter_action=f"utter_faq/{topic}"
+    )
     return True
 
 

@@ -28,7 +28,9 @@ from ald import vocabulary
 from ald.content import load_content
 from ald.text import words
 
-RenewalNote = Literal["renewable", "renewable_while_treated", "renewable_while_treated_or_sequelae", "renewable_10y"]
+RenewalNote = Literal[
+    "renewable", "renewable_while_treated", "renewable_while_treated_or_sequelae", "renewable_10y"
+]
 MatchStatus = Literal["on_list", "removed", "not_on_list"]
 
 
