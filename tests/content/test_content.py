@@ -357,6 +357,7 @@ def test_decision_delays_run_from_receipt_and_observations_suspend_them() -> Non
         assert "réception" in text and "observations" in text and "suspend" in text, name
         assert "quelques jours" in text, name
     assert "est passé depuis" not in ALL_RESPONSES["utter_decision_waiting_decision"][0]["text"]
+    assert "observations" in ALL_RESPONSES["utter_decision_overdue"][0]["text"]
     assert "{fig_suspension_observations}" in FAQ_RAW["observations_medecin_conseil"]["text"]
 
 
