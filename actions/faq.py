@@ -52,6 +52,17 @@ def topic_of(tracker: Tracker) -> Optional[str]:
     return key.split("/", 1)[1] if key.startswith("faq/") else None
 
 
+#: The button that asks for an answer's details (intent faq_details, the topic as an entity).
+DETAILS_TITLE = "En savoir plus"
+DETAILS_INTENT = "faq_details"
+DETAILS_ENTITY = "faq_topic"
+
+
+def details_button(topic: str) -> dict:
+    """The "En savoir plus" button of `topic`'s answer."""
+    return {"title": DETAILS_TITLE, "payload": f'/{DETAILS_INTENT}{{"{DETAILS_ENTITY}":"{topic}"}}'}
+
+
 def send_faq_answer(dispatcher: CollectingDispatcher, topic: str) -> bool:
     """Sends the answer of `topic` (content/faq/), figures filled in. A topic without an answer
     (a file being edited, a topic removed) gets the generic fallback, never silence: False."""
@@ -60,12 +71,40 @@ def send_faq_answer(dispatcher: CollectingDispatcher, topic: str) -> bool:
         logger.error("no FAQ answer for the topic %r in %s", topic, faq_answers.folder())
         dispatcher.utter_message(response="utter_fallback_generic")
         return False
+    buttons = [{"title": fill_figures(b.title), "payload": b.payload} for b in found.buttons]
+    if found.details:
+        buttons.insert(0, details_button(topic))
     dispatcher.utter_message(
-        text=fill_figures(found.text),
-        buttons=[{"title": fill_figures(b.title), "payload": b.payload} for b in found.buttons],
-        utter_action=f"utter_faq/{topic}",
+        text=fill_figures(found.text), buttons=buttons, utter_action=f"utter_faq/{topic}"
     )
     return True
+
+
+class ActionFaqDetails(Action):
+    """The details of an FAQ answer ("En savoir plus"): the topic of the button, or, typed,
+    the last answer's topic. Read from content/faq/ like the answers: no training."""
+
+    def name(self) -> str:
+        return "action_faq_details"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        topic = next(tracker.get_latest_entity_values(DETAILS_ENTITY), None)
+        if not topic:
+            rated = str(tracker.get_slot("rated_topic") or "")
+            topic = rated[len("faq/") :] if rated.startswith("faq/") else None
+        found = faq_answers.answer(str(topic)) if topic else None
+        if found is None or not found.details:
+            dispatcher.utter_message(response="utter_no_details")
+            return []
+        source = found.text.rpartition("Source :")[2].strip()
+        text = fill_figures(found.details)
+        if "Source :" not in text and source:
+            text = f"{text} Source : {source}"
+        buttons = [{"title": fill_figures(b.title), "payload": b.payload} for b in found.buttons]
+        dispatcher.utter_message(text=text, buttons=buttons, utter_action=f"utter_faq_details/{topic}")
+        return []
 
 
 def context_line(topic: str, tracker: Tracker) -> Optional[str]:

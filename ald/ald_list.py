@@ -28,7 +28,9 @@ from ald import vocabulary
 from ald.content import load_content
 from ald.text import words
 
-RenewalNote = Literal["renewable", "renewable_while_treated", "renewable_10y"]
+RenewalNote = Literal[
+    "renewable", "renewable_while_treated", "renewable_while_treated_or_sequelae", "renewable_10y"
+]
 MatchStatus = Literal["on_list", "removed", "not_on_list"]
 
 
@@ -50,8 +52,9 @@ class AldEntry:
     article, for answers), `years` (initial duration when there are no variants; with variants,
     the shortest one), `variants` (sub-forms with their own duration), `renewal_note` code:
       - "renewable": renewable in the same conditions (R160-11), the default;
-      - "renewable_while_treated": n° 26 and n° 30, renewable only while treated (n° 30: or
-        while sequelae are cared for);
+      - "renewable_while_treated": n° 26, renewable only while treated;
+      - "renewable_while_treated_or_sequelae": n° 30, while treated or while sequelae are cared
+        for (sequelae: n° 30 only, FACTS.md 'The ALD 30 list');
       - "renewable_10y": n° 1, 3 years then renewable by periods of 10 years."""
 
     number: int

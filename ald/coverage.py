@@ -16,8 +16,10 @@ Rules, in order:
    - no ALD → "usual_rates" ("no_ald");
    - ALD non exonérante → "usual_rates" ("ald_non_exonerante"), except transport linked to the
      ALD → "transport_rate" (figures: taux_transport_non_exo), and a thermal cure linked to it
-     (costs also reimbursed, reason "thermal_cure_linked"); whether it is linked is asked for
-     transport and thermal cures only;
+     (transport and stay costs also reimbursed, reason "thermal_cure_linked"); whether it is
+     linked is asked for transport and thermal cures only;
+   - a thermal cure in an ALD exonérante: FACTS.md says nothing of it, "need_more_info"
+     (reason "cure_thermale_ask_caisse");
    - ALD exonérante → 100 % of the base tariff ("100_base_tariff") only if linked to the ALD,
      written in the protocol and not ticked (excluded) by the médecin conseil; otherwise
      "usual_rates" with the reason ("not_linked_to_ald", "not_in_protocol",
@@ -114,14 +116,16 @@ class CoverageVerdict:
 
 
 #: What the patient pays anyway, per kind of care. Source: FACTS.md, 'What is covered'
-#: (participation forfaitaire per consultation, franchises per box / paramedical act /
+#: (participation forfaitaire: its amount is given per consultation only, so an analysis or an
+#: imaging act gets "participation_forfaitaire_acte", without the consultation's amount;
+#: franchises per box / paramedical act /
 #: transport, dépassements, forfait journalier, above the base tariff).
 STILL_PAYS: Dict[str, Tuple[str, ...]] = {
     "consultation_generaliste": ("participation_forfaitaire", "depassements"),
     "consultation_specialiste": ("participation_forfaitaire", "depassements"),
     "medicament": ("franchise_medicament",),
-    "biologie": ("participation_forfaitaire",),
-    "imagerie": ("participation_forfaitaire", "depassements"),
+    "biologie": ("participation_forfaitaire_acte",),
+    "imagerie": ("participation_forfaitaire_acte", "depassements"),
     "soins_infirmiers": ("franchise_medicament",),
     "kine": ("franchise_medicament",),
     "transport": ("franchise_transport",),
@@ -158,6 +162,10 @@ def coverage(care: str, situation: Situation) -> CoverageVerdict:
         return CoverageVerdict(care, "not_covered", ("forfait_journalier_not_covered",), pays)
     if care == "psychologue":
         return CoverageVerdict(care, "need_more_info", ("psychologue_ask_caisse",), pays)
+    if care == "cure_thermale" and situation.ald_status == "exonerante":
+        # FACTS.md says nothing of a thermal cure in an exonerating ALD (only the transport and
+        # stay costs of a non-exonerating one, 004): the caisse says.
+        return CoverageVerdict(care, "need_more_info", ("cure_thermale_ask_caisse",), pays)
 
     if situation.in_protocol and situation.linked_to_ald is None:
         # What the protocol lists is the care of the ALD: written in it means linked to it.
@@ -216,8 +224,6 @@ def _exonerante(care: str, s: Situation, pays: Tuple[str, ...], extra: List[str]
     reasons: List[str] = ["linked_and_in_protocol", "bizone_upper_zone"]
     if care == "transport":
         reasons.append("transport_conditions")
-    if care == "cure_thermale":
-        reasons.append("thermal_cure_linked")
     reasons.extend(extra)
     if s.ticked_by_conseil is None:
         reasons.append("check_not_ticked")

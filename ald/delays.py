@@ -164,8 +164,9 @@ class ExonerationEnd:
     - `years`: initial duration from the ALD table (with variants but none known: the shortest,
       and `years_options` lists them all; `ambiguous` is then True);
     - `ends_on`: agreement + years, clamped (29 February → 28 February);
-    - `renewal_note`: "renewable" | "renewable_while_treated" (n° 26, n° 30) |
-      "renewable_10y" (n° 1: 3 years, then by periods of 10 years);
+    - `renewal_note`: "renewable" | "renewable_while_treated" (n° 26) |
+      "renewable_while_treated_or_sequelae" (n° 30) | "renewable_10y" (n° 1: 3 years, then by
+      periods of 10 years);
     - `check_volet`: always True: the answer must say that the real date is the one written on
       the patient's volet and the caisse's notification ("protocole valable jusqu'au").
 

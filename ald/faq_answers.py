@@ -2,7 +2,11 @@
 
     answers:
       <topic>:                  # the topic of the NLU's faq/<topic> examples
-        text: "… Source : …"    # plain text, {fig_<key>} for a figure of content/figures.yml
+        text: "… Source : …"    # plain text, {fig_<key>} for a figure of content/figures.yml:
+                                # the short answer (its first sentence answers; at most ~60 words
+                                # before the source line, tests/content/test_faq_content.py)
+        details: "…"            # optional: what more there is to say, sent when the user taps
+                                # the "En savoir plus" button action_faq adds (action_faq_details)
         buttons:                # the next questions (optional)
         - title: "…"
           payload: "…"
@@ -43,6 +47,7 @@ class FaqAnswer:
     text: str
     buttons: Tuple[Button, ...]
     file: Path
+    details: Optional[str] = None
 
 
 def folder() -> Path:
@@ -59,7 +64,7 @@ def files() -> List[Path]:
 def _answer(topic: str, raw: Any, path: Path) -> FaqAnswer:
     if not isinstance(raw, dict) or not isinstance(raw.get("text"), str) or not raw["text"].strip():
         raise ValueError(f"{path}: {topic} has no text")
-    unknown = set(raw) - {"text", "buttons"}
+    unknown = set(raw) - {"text", "buttons", "details"}
     if unknown:
         raise ValueError(f"{path}: {topic} has unknown keys {sorted(unknown)}")
     buttons = []
@@ -67,7 +72,10 @@ def _answer(topic: str, raw: Any, path: Path) -> FaqAnswer:
         if not isinstance(button, dict) or set(button) != {"title", "payload"}:
             raise ValueError(f"{path}: {topic}: a button needs a title and a payload, nothing else")
         buttons.append(Button(str(button["title"]), str(button["payload"])))
-    return FaqAnswer(topic, raw["text"], tuple(buttons), path)
+    details = raw.get("details")
+    if details is not None and (not isinstance(details, str) or not details.strip()):
+        raise ValueError(f"{path}: {topic}: details must be a text")
+    return FaqAnswer(topic, raw["text"], tuple(buttons), path, details)
 
 
 def read_answers() -> Tuple[Dict[str, FaqAnswer], List[str]]:

@@ -95,10 +95,25 @@ def figure_values() -> Dict[str, str]:
     return {key: figure(key).value for key in _load()["figures"]}
 
 
+def since_text(key: str) -> str:
+    """The date a figure applies from, for answers: "2018" for a 1 January (a yearly figure),
+    "15 mai 2024" otherwise (ValueError when the figure has no `since`)."""
+    from ald.dates import format_date_fr  # (ald.dates is heavier; only answers need it)
+
+    since = figure(key).since
+    if since is None:
+        raise ValueError(f"figure {key!r} has no 'since'")
+    return str(since.year) if (since.month, since.day) == (1, 1) else format_date_fr(since)
+
+
 def fill_figures(text: str) -> str:
-    """`text` with its {fig_<key>} placeholders replaced by the figures' values."""
+    """`text` with its {fig_<key>} placeholders replaced by the figures' values, and its
+    {fig_<key>_since} placeholders by the date the figure applies from (since_text): a figure
+    that may be out of date is said with its date."""
     for key, value in figure_values().items():
         text = text.replace("{fig_" + key + "}", value)
+        if "{fig_" + key + "_since}" in text:
+            text = text.replace("{fig_" + key + "_since}", since_text(key))
     return text
 
 

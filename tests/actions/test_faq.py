@@ -11,7 +11,7 @@ from typing import Any, Dict
 import pytest
 import yaml
 
-from actions.faq import ActionFaq
+from actions.faq import ActionFaq, ActionFaqDetails, details_button
 from ald import faq_answers, figures
 
 
@@ -39,7 +39,8 @@ async def test_the_answer_is_the_content_text_with_its_figures_and_buttons(run, 
     assert message["response"] is None and message["utter_action"] == "utter_faq/delai_reponse"
     filled = re.sub(r"\{fig_(\w+)\}", lambda m: figures.figure(m.group(1)).value, written.text)
     assert message["text"] == filled and "{" not in filled
-    assert message["buttons"] == [{"title": b.title, "payload": b.payload} for b in written.buttons]
+    more = [details_button("delai_reponse")] if written.details else []
+    assert message["buttons"] == more + [{"title": b.title, "payload": b.payload} for b in written.buttons]
 
 
 async def test_a_duration_question_after_a_disease(run, tracker):
@@ -231,3 +232,40 @@ async def test_the_delay_line_follows_where_the_user_is(run, tracker, today, sen
 async def test_a_sending_date_that_is_no_date_gives_no_line(run, tracker):
     t = tracker({"sent_date": "le 3"}, text="delai ?", intent="faq", parse_extra=picked("delai_reponse"))
     assert len((await run(ActionFaq(), t)).answer) == 1
+
+
+def _with_details() -> str:
+    return next(t for t, a in faq_answers.answers().items() if a.details)
+
+
+async def test_an_answer_with_details_offers_en_savoir_plus_first(run, tracker):
+    topic = _with_details()
+    t = tracker(text="une question", intent="faq", parse_extra=picked(topic))
+    message = (await run(ActionFaq(), t)).message
+    assert message["buttons"][0] == {
+        "title": "En savoir plus",
+        "payload": '/faq_details{"faq_topic":"' + topic + '"}',
+    }
+
+
+async def test_en_savoir_plus_sends_the_details_with_the_source(run, tracker):
+    topic = _with_details()
+    written = faq_answers.answer(topic)
+    assert written is not None and written.details
+    t = tracker(text="/faq_details", intent="faq_details", entities=[{"entity": "faq_topic", "value": topic}])
+    message = (await run(ActionFaqDetails(), t)).message
+    assert message["text"].startswith(figures.fill_figures(written.details))
+    assert "Source :" in message["text"] and "{" not in message["text"]
+    assert message["utter_action"] == f"utter_faq_details/{topic}"
+
+
+async def test_en_savoir_plus_typed_is_about_the_last_answer(run, tracker):
+    topic = _with_details()
+    t = tracker({"rated_topic": f"faq/{topic}"}, text="plus de détails svp", intent="faq_details")
+    message = (await run(ActionFaqDetails(), t)).message
+    assert message["utter_action"] == f"utter_faq_details/{topic}"
+
+
+async def test_en_savoir_plus_without_details_says_so(run, tracker):
+    t = tracker({"rated_topic": "coverage_form"}, text="en savoir plus", intent="faq_details")
+    assert (await run(ActionFaqDetails(), t)).message["response"] == "utter_no_details"

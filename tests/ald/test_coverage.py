@@ -85,13 +85,9 @@ def sit(
             ("linked_and_in_protocol", "bizone_upper_zone", "forfait_journalier_not_covered"),
             (),
         ),
-        (
-            "cure_thermale",
-            sit(EXO, True, True, False),
-            "100_base_tariff",
-            ("linked_and_in_protocol", "bizone_upper_zone", "thermal_cure_linked"),
-            (),
-        ),
+        # FACTS.md supports nothing on a thermal cure in an exonerating ALD: ask the caisse.
+        ("cure_thermale", sit(EXO, True, True, False), "need_more_info", ("cure_thermale_ask_caisse",), ()),
+        ("cure_thermale", sit(EXO), "need_more_info", ("cure_thermale_ask_caisse",), ()),
         (
             "dentaire",
             sit(EXO, True, True, False),
@@ -169,6 +165,9 @@ def test_coverage_branches(
         ("transport", ("franchise_transport",)),
         ("hospitalisation", ("forfait_journalier", "depassements")),
         ("dispositif_medical", ("above_tariff",)),
+        # An analysis is no consultation: never "2 € par consultation" in a blood-test answer.
+        ("biologie", ("participation_forfaitaire_acte",)),
+        ("imagerie", ("participation_forfaitaire_acte", "depassements")),
     ],
 )
 def test_still_pays_even_at_100(care: str, pays: Tuple[str, ...]) -> None:
@@ -269,3 +268,19 @@ def test_care_kind_unknown(text: str) -> None:
 )
 def test_main_care_is_the_precise_one(kinds: list, main: Optional[str]) -> None:
     assert main_care(kinds) == main
+
+
+def test_no_consultation_amount_for_an_analysis_and_figures_with_their_date() -> None:
+    """The participation forfaitaire of a blood test or an imaging act is not "2 € par
+    consultation" (FACTS.md gives that amount per consultation only); the forfait journalier,
+    a 2018 figure, is said with its date (FACTS.md, 'What is covered')."""
+    from ald.content import load_content
+    from ald.figures import fill_figures
+
+    phrases = load_content("phrases.yml")
+    for care in ("biologie", "imagerie"):
+        for code in STILL_PAYS[care]:
+            assert "consultation" not in phrases["still_pays"][code], (care, code)
+    for group, code in (("still_pays", "forfait_journalier"), ("reasons", "forfait_journalier_not_covered")):
+        text = fill_figures(phrases[group][code])
+        assert "{fig_forfait_journalier_since}" in phrases[group][code] and "2018" in text, text

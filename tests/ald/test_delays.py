@@ -95,7 +95,7 @@ def test_derogatory(start: date, ends_on: date, status: str) -> None:
     "key, agreement, years, ends_on, note, ambiguous",
     [
         ("8", date(2026, 3, 10), 10, date(2036, 3, 10), "renewable", False),
-        ("30", date(2026, 3, 10), 5, date(2031, 3, 10), "renewable_while_treated", False),
+        ("30", date(2026, 3, 10), 5, date(2031, 3, 10), "renewable_while_treated_or_sequelae", False),
         ("26", date(2026, 3, 10), 5, date(2031, 3, 10), "renewable_while_treated", False),
         ("1", date(2026, 3, 10), 3, date(2029, 3, 10), "renewable_10y", False),
         ("23_humeur", date(2024, 2, 29), 5, date(2029, 2, 28), "renewable", False),
@@ -156,3 +156,15 @@ def test_retroactive(request_: date, agreement, status: str, start: date, end, d
     r = retroactive(request_, agreement, TODAY)
     assert (r.status, r.start, r.end, r.days) == (status, start, end, days)
     assert "on_patient_request" in r.notes
+
+
+def test_sequelae_are_said_for_cancer_only() -> None:
+    """Sequelae keep the exoneration of n° 30 only (FACTS.md, 'The ALD 30 list'): the renewal
+    note of every other affection never speaks of them."""
+    from ald import ald_list
+    from ald.content import load_content
+
+    notes = load_content("phrases.yml")["renewal_notes"]
+    for entry in ald_list.ALD30:
+        text = notes[entry.renewal_note]
+        assert ("séquelle" in text) == (entry.number == 30), (entry.number, text)

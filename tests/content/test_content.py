@@ -145,7 +145,9 @@ def test_figures_come_from_figures_yml_only():
     texts = [t for _, t, _ in _texts()] + [str(v) for g in PHRASES.values() for v in g.values()]
     for text in texts:
         for placeholder in re.findall(r"\{fig_([a-z0-9_]+)\}", text):
-            assert placeholder in FIGURES, placeholder
+            # {fig_<key>_since}: the date the figure applies from (ald.figures.since_text)
+            base = placeholder[: -len("_since")] if placeholder.endswith("_since") else placeholder
+            assert placeholder in FIGURES or FIGURES.get(base, {}).get("since"), placeholder
     # The phone numbers, amounts and rates of figures.yml are never typed into an answer.
     typed = [f["value"] for f in FIGURES.values() if re.search(r"\d.*(€|%)|\d\d \d\d", f["value"])]
     assert "2 €" in typed and "01 53 62 40 30" in typed and "55 %" in typed
@@ -261,3 +263,114 @@ def test_follow_up_topics_follow_a_real_answer_and_exist() -> None:
     for after, topics in content["follow_ups"].items():
         assert after in answers, after
         assert set(topics) <= set(TOPICS), (after, set(topics) - set(TOPICS))
+
+
+# --------------------------------------------------------------- right, short and complete (issue 15)
+
+MAX_WORDS = 60  # before the source line, figures filled in
+
+
+def _fill(text: str) -> str:
+    from ald.figures import fill_figures
+
+    return fill_figures(text)
+
+
+def _words(text: str) -> List[str]:
+    """The words of `text` (punctuation alone, "-" of a list, "«", ":", is not a word)."""
+    return [w for w in text.split() if re.search(r"\w", w)]
+
+
+FAQ_RAW = {
+    topic: answer
+    for path in sorted((ROOT / "content" / "faq").glob("*.yml"))
+    for topic, answer in (yaml.safe_load(path.read_text(encoding="utf-8")).get("answers") or {}).items()
+}
+
+
+@pytest.mark.parametrize("topic", sorted(FAQ_RAW))
+def test_faq_answer_is_short_and_ends_on_its_source(topic: str) -> None:
+    """The first sentence answers, at most ~60 words before the source line (figures filled
+    in); what more there is to say goes to `details` (the "En savoir plus" button)."""
+    answer = FAQ_RAW[topic]
+    text = _fill(answer["text"])
+    before, source, where = text.rpartition("Source : ")
+    assert source and where.strip() and "\n" not in where, f"{topic}: no source line at the end"
+    assert len(_words(before)) <= MAX_WORDS, f"{topic}: {len(_words(before))} words"
+    for part in (answer["text"], answer.get("details") or ""):
+        assert not re.search(r"\bvolets?\s*(n°\s*)?[1-4]\b", part), f"{topic} names a volet by number"
+        assert "{" not in _fill(part), f"{topic}: a placeholder that is no figure"
+
+
+def _all_texts() -> List[tuple]:
+    texts = [(name, text) for name, text, _ in _texts()]
+    texts += [(f"details/{t}", a["details"]) for t, a in FAQ_RAW.items() if a.get("details")]
+    texts += [(f"phrases/{g}.{k}", str(v)) for g, d in PHRASES.items() for k, v in d.items()]
+    return texts
+
+
+#: The durations of figures.yml (those with days or months): never typed in a text.
+DURATION_WORDS = sorted(
+    {str(f["value"]) for f in FIGURES.values() if f.get("days") or f.get("months")}
+    | {"deux semaines", "un mois", "deux mois", "trois mois", "six mois"}
+)
+
+
+def test_duration_words_come_from_figures_yml() -> None:
+    assert {"deux semaines", "un mois", "trois mois", "six mois"} <= set(DURATION_WORDS)
+    typed = [
+        (name, word)
+        for name, text in _all_texts()
+        for word in DURATION_WORDS
+        if re.search(rf"\b{word}\b", re.sub(r"\{fig_\w+\}", "", text), re.IGNORECASE)
+    ]
+    assert not typed, typed
+
+
+def test_at_100_percent_is_of_the_base_tariff() -> None:
+    """A sentence that says a care is "à 100 %" says of what: the base tariff (FACTS.md, 'What
+    is covered'). Not a negation, a question, the name of the scheme ("la prise en charge à
+    100 %") nor a list of subjects ("pris en charge à 100 % ou non")."""
+    unlimited = []
+    for name, text in _all_texts():
+        for sentence in re.split(r"(?<=[.?!])\s+|\n", text):
+            s = re.sub(r"\b(la|une|première) prise en charge à 100 %", "", sentence)
+            claims = re.search(r"(?<!pas )\bà 100 %", s) and "?" not in s and "ou non" not in s
+            if claims and "tarif" not in s:
+                unlimited.append((name, sentence))
+    assert not unlimited, unlimited
+
+
+def test_conditions_any_one_of_the_three_and_ald_32_over_six_months() -> None:
+    text = FAQ_RAW["conditions"]["text"]
+    assert "Une seule" in text and "il faut :" not in text
+    assert "plus de {fig_duree_minimale_ald} de soins continus (ALD 32)" in text
+
+
+def test_derogatory_period_can_be_renewed() -> None:
+    assert "renouvel" in FAQ_RAW["procedure_derogatoire"]["text"]
+    for name in ("utter_derogatory_ended", "utter_derogatory_ok"):
+        assert "renouvel" in ALL_RESPONSES[name][0]["text"], name
+
+
+def test_decision_delays_run_from_receipt_and_observations_suspend_them() -> None:
+    for name in ("utter_decision_waiting_conseil", "utter_decision_waiting_decision"):
+        text = ALL_RESPONSES[name][0]["text"]
+        assert "réception" in text and "observations" in text and "suspend" in text, name
+        assert "quelques jours" in text, name
+    assert "est passé depuis" not in ALL_RESPONSES["utter_decision_waiting_decision"][0]["text"]
+    assert "observations" in ALL_RESPONSES["utter_decision_overdue"][0]["text"]
+    assert "{fig_suspension_observations}" in FAQ_RAW["observations_medecin_conseil"]["text"]
+
+
+def test_cure_thermale_claims_only_what_facts_support() -> None:
+    text = FAQ_RAW["cure_thermale"]["text"]
+    assert "100 %" not in text and "transport et de séjour" in text and "caisse" in text
+
+
+def test_helpline_closed_says_so_first_and_emergency_ends_on_the_number() -> None:
+    closed = ALL_RESPONSES["utter_helpline_closed"][0]["text"]
+    assert closed.startswith("La ligne Santé Info Droits est fermée, elle rouvre {next_opening}.")
+    assert ALL_RESPONSES["utter_emergency"][0]["text"].rstrip(". ").endswith("{fig_tel_urgence}")
+    lonely = [name for name, text in _all_texts() if "pas seul " in text or "pas seul :" in text]
+    assert not lonely, lonely

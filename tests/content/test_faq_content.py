@@ -59,6 +59,8 @@ PROTOCOL_TOPICS = [
     "en_ligne_ou_papier",
     "volets",
     "medecin_conseil",
+    "observations_medecin_conseil",
+    "formulaire_cerfa",
     "delai_reponse",
     "notification",
     "pas_de_nouvelles",
