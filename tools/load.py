@@ -224,6 +224,19 @@ class Overload:
     notes: List[str] = field(default_factory=list)
 
     @property
+    def sent_rate(self) -> float:
+        """Messages per second really sent (later than due when the server fell behind)."""
+        if len(self.sent) < 2:
+            return float("nan")
+        span = max(s.sent_s for s in self.sent) - min(s.sent_s for s in self.sent)
+        return len(self.sent) / span if span > 0 else float("nan")
+
+    @property
+    def most_late_s(self) -> float:
+        """The longest a message left after it was due."""
+        return max((s.sent_s - s.due_s for s in self.sent), default=0.0)
+
+    @property
     def drained_s(self) -> float:
         """From the end of the last stage to the last answer."""
         ends = [s.sent_s + s.latency_s for s in self.sent if s.latency_s is not None]
@@ -250,9 +263,11 @@ def overload_verdict(o: Overload) -> Overload:
         "latency recovers": recovered,
     }
     o.notes = [
-        f"{len(o.sent)} messages, {five} with a 5xx, {failed} failed, {silent} answered with nothing, "
+        f"{len(o.sent)} messages sent at {o.sent_rate:.1f}/s on average (the latest {o.most_late_s:.0f} s "
+        "after it was due)",
+        f"{five} with a 5xx, {failed} failed, {silent} answered with nothing, "
         f"{lost} missing from their stored conversation; the last answer came {o.drained_s:.0f} s "
         f"after the last message was due; then p95 {o.recovery_p95_ms:.0f} ms for one conversation "
-        f"(before: {o.baseline_p95_ms:.0f} ms)"
+        f"(before: {o.baseline_p95_ms:.0f} ms)",
     ]
     return o

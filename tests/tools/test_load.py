@@ -40,8 +40,9 @@ def test_a_server_that_answers_everything_and_recovers_passes() -> None:
     o = overload([sent("a", 1, 2000), sent("b", 30, 4000), sent("a", 80, 5000)], {"a": 2, "b": 1})
     assert all(o.checks.values()), o.checks
     assert o.drained_s == pytest.approx(25)
-    assert o.notes[0].startswith("3 messages, 0 with a 5xx, 0 failed, 0 answered with nothing, 0 missing")
-    assert o.notes[0].endswith(
+    assert o.notes[0] == "3 messages sent at 0.0/s on average (the latest 0 s after it was due)"
+    assert o.notes[1].startswith("0 with a 5xx, 0 failed, 0 answered with nothing, 0 missing")
+    assert o.notes[1].endswith(
         "came 25 s after the last message was due; then p95 250 ms for one conversation (before: 200 ms)"
     )
 
@@ -66,3 +67,14 @@ def test_latency_recovers_when_one_conversation_after_is_under_twice_the_baselin
 ) -> None:
     o = overload([sent("a", 1, 5000)], {"a": 1}, after_ms)
     assert o.checks["latency recovers"] is ok
+
+
+def test_the_rate_really_sent_and_the_lateness_are_reported() -> None:
+    msgs = [
+        Sent("a", 0.0, 0.0, 0.1, 200, 1),
+        Sent("a", 1.0, 4.0, 0.1, 200, 1),
+        Sent("b", 2.0, 5.0, 0.1, 200, 1),
+    ]
+    o = overload(msgs, {"a": 2, "b": 1})
+    assert o.sent_rate == pytest.approx(3 / 5)
+    assert o.most_late_s == pytest.approx(3.0)
