@@ -392,7 +392,7 @@ def render_overload(o: Dict[str, Any]) -> List[str]:
         f"Overload: messages due at {over:.1f}/s (twice the {o['sustainable']:.1f}/s measured at 16 "
         f"conversations) for {over_s:.0f} s, over {o['conversations']} conversations that each wait for "
         "their answer before sending their next message; then one conversation alone. "
-        + " ".join(o["notes"])
+        + "; ".join(o["notes"])
         + ".",
         "",
         "| check | result |",
