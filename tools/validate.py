@@ -2,8 +2,9 @@
 positives of Rasa 3.6's validator that this project cannot avoid:
 
 - "The utterance 'utter_x' is not used in any story or rule." for responses that a form asks
-  (utter_ask_<slot>) or that a custom action sends (actions/, the `response` prefixes of
-  dialogue/forms.yml): the validator does not look inside forms or custom actions.
+  (utter_ask_<slot>), that a custom action sends (actions/, the `response` prefixes of
+  dialogue/forms.yml), or that Rasa's own default fallback sends (utter_default): the validator
+  does not look inside forms, custom actions or Rasa's default actions.
   tests/content/test_content.py checks instead that every response is reachable and every
   response an action sends exists.
 - "duplicated intents ... across multiple domain files: faq": the retrieval intent is listed in
@@ -48,7 +49,8 @@ def sent_by_actions_or_forms() -> Set[str]:
     prefixes = set(re.findall(r'f"(utter_[a-z0-9_]+)_\{', source))
     forms = yaml.safe_load((ROOT / "dialogue" / "forms.yml").read_text(encoding="utf-8")) or {}
     prefixes |= {f["response"] for f in (forms.get("forms") or {}).values() if f.get("response")}
-    allowed = {f"utter_ask_{slot}" for slot in slots} | names
+    # utter_default: said by Rasa's action_default_fallback (the RulePolicy's core fallback).
+    allowed = {f"utter_ask_{slot}" for slot in slots} | names | {"utter_default"}
     allowed |= {r for r in responses if any(r.startswith(p + "_") for p in prefixes)}
     return allowed
 
