@@ -14,8 +14,8 @@ import pytest
 from tools import profile
 from tools.profile import ACTIONS_RULES, OTHER, RASA_RULES, breakdown, render
 
-SITE = "/work/main/.venv/lib/python3.10/site-packages"
-ROOTS = 'process 101:"/work/main/.venv/bin/python -m rasa run";_run_once (asyncio/base_events.py:1909)'
+SITE = "/srv/ald/.venv/lib/python3.10/site-packages"
+ROOTS = 'process 101:"/srv/ald/.venv/bin/python -m rasa run";_run_once (asyncio/base_events.py:1909)'
 GRAPH = "__call__ (rasa/engine/graph.py:503)"
 
 
@@ -185,7 +185,7 @@ def test_absolute_site_packages_paths_work() -> None:
                 count=2,
             ),
             stack(f"save ({SITE}/sqlalchemy/orm/session.py:1)", count=3),
-            stack("process (/work/main/components/sentence_encoder.py:80)", count=4),
+            stack("process (/srv/ald/components/sentence_encoder.py:80)", count=4),
         ]
     )
     assert by_category(breakdown(text, RASA_RULES)) == {
@@ -202,7 +202,7 @@ def test_action_server_rules_give_a_row_per_action_module() -> None:
     text = "\n".join(
         [
             stack(run, "run (actions/faq.py:50)", "answer (ald/faq_answers.py:20)", count=5, root=root),
-            stack(run, "run (/work/main/actions/memory.py:30)", count=2, root=root),
+            stack(run, "run (/srv/ald/actions/memory.py:30)", count=2, root=root),
             stack(
                 run,
                 "run (actions/dates.py:10)",
