@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.feedback import offer_feedback
-from actions.table import FORMS, SlotSpec, slot_spec
+from actions.table import FORMS, SlotSpec, again_response, slot_spec
 from actions.turns import bot_actions, slot_events, turn_events
 from ald import ald_list, answers, clock, context, dates, figures
 from ald.content import load_content
@@ -154,6 +154,20 @@ class FormValidator(FormValidationAction, ABC):
     def name(self) -> str:
         """validate_<form>. Abstract: rasa_sdk's executor registers every subclass of Action
         that is not abstract, and this base has no action name of its own."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if again_response() in bot_actions(turn_events(tracker)):
+            # The form's own question was asked again inside it (dialogue/forms.yml `again`):
+            # Rasa runs the form after that response without passing on what the message
+            # filled ("envoyé le 10 janvier, quand aurai-je la réponse ?"), so it would be kept
+            # unread. Put back at the end, it is read as an answer is.
+            form_slots = set(self.domain_slots(domain))
+            for name, value in slots_set_now(tracker).items():
+                if name in form_slots and value is not None:
+                    tracker.events.append({"event": "slot", "name": name, "value": value, "timestamp": None})
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

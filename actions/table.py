@@ -103,6 +103,11 @@ def _form(name: str, row: Dict[str, Any]) -> FormSpec:
     )
 
 
+def again_response(path: Path = FORMS_FILE) -> str:
+    """The response said when a form's own question is asked again inside it (`again`)."""
+    return str(load_yaml(path).get("again") or "")
+
+
 def load_forms(path: Path = FORMS_FILE) -> Dict[str, FormSpec]:
     """Every form of the table, in the table's order."""
     rows = load_yaml(path).get("forms") or {}

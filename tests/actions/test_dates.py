@@ -178,6 +178,49 @@ async def test_a_validator_runs_as_rasa_calls_it(today, tracker, dispatcher, dom
     assert not dispatcher.messages
 
 
+async def test_a_date_told_with_the_form_question_asked_again_is_read(today, tracker, dispatcher, domain):
+    """Inside decision_form, "envoyé le 10 janvier, quand aurai-je la réponse ?": the slot
+    mapping filled sent_date with the raw text, then utter_form_again was said; Rasa passes
+    no slot to validate after a response, so the validator reads what the message set."""
+    today("2026-11-23")
+    t = tracker(
+        {"sent_date": "10 janvier", "requested_slot": "sent_date"},
+        text="envoyé le 10 janvier, quand aurai-je la réponse ?",
+        intent="ask_decision_date",
+        events=[
+            {"event": "user", "text": "envoyé le 10 janvier, quand aurai-je la réponse ?"},
+            {"event": "slot", "name": "sent_date", "value": "10 janvier"},
+            {"event": "action", "name": "utter_form_again"},
+            {
+                "event": "bot",
+                "text": "C'est justement ce que nous regardons",
+                "metadata": {"utter_action": "utter_form_again"},
+            },
+        ],
+    )
+    t.active_loop = {"name": "decision_form"}
+    events = await ValidateDecisionForm().run(dispatcher, t, domain)
+    assert {"event": "slot", "timestamp": None, "name": "sent_date", "value": "2026-01-10"} in events
+
+
+async def test_without_the_question_asked_again_nothing_earlier_is_read_again(
+    today, tracker, dispatcher, domain
+):
+    today("2026-11-23")
+    t = tracker(
+        {"sent_date": "10 janvier", "requested_slot": "sent_date"},
+        events=[
+            {"event": "user", "text": "le 10 janvier"},
+            {"event": "slot", "name": "sent_date", "value": "10 janvier"},
+            {"event": "action", "name": "utter_faq"},
+            {"event": "bot", "text": "autre chose", "metadata": {"utter_action": "utter_faq"}},
+        ],
+    )
+    t.active_loop = {"name": "decision_form"}
+    events = await ValidateDecisionForm().run(dispatcher, t, domain)
+    assert not [e for e in events if e.get("name") == "sent_date"]
+
+
 async def test_a_new_single_date_form_is_one_row_of_the_table(
     tmp_path, today, run, tracker, dispatcher, domain
 ):
