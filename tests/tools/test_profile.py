@@ -15,7 +15,7 @@ from tools import profile
 from tools.profile import ACTIONS_RULES, OTHER, RASA_RULES, breakdown, render
 
 SITE = "/srv/ald/.venv/lib/python3.10/site-packages"
-ROOTS = 'process 101:"/srv/ald/.venv/bin/python -m rasa run";_run_once (asyncio/base_events.py:1909)'
+ROOTS = 'process 101:"/srv/ald/venv/bin/python -m rasa run";_run_once (asyncio/base_events.py:1909)'
 GRAPH = "__call__ (rasa/engine/graph.py:503)"
 
 
