@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from ald import settings
+from tools.stack import rest_stack
 
 ROOT = settings.ROOT
 
@@ -157,6 +158,23 @@ def redis_settings(redis_reachable: None) -> Iterator[Dict[str, str]]:
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
         client.close()
+
+
+@pytest.fixture(scope="session")
+def shared_rest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[int, Path]]:
+    """One action server (clock at TODAY) and one Rasa server on the default SQLite profile,
+    shared by the REST conversation tests (each conversation has its own sender id, so they
+    stay apart): starting a Rasa server costs tens of seconds. Yields the port and the
+    SQLite database."""
+    logdir = tmp_path_factory.mktemp("rest-shared")
+    with rest_stack(logdir, {"ALD_TODAY": TODAY}) as port:
+        yield port, logdir / "rasa.db"
+
+
+@pytest.fixture(scope="session")
+def rasa_port(shared_rest: Tuple[int, Path]) -> int:
+    """The port of the shared REST stack (see shared_rest)."""
+    return shared_rest[0]
 
 
 def postgres_env(database: str, redis_env: Dict[str, str]) -> Dict[str, str]:

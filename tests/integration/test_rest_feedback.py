@@ -10,23 +10,21 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Iterator, List, Tuple
+from typing import List, Tuple
 
 import pytest
 
 from ald.content import load_content
-from tests.integration.conftest import ROOT, TODAY, assert_reply_is, sqlite_events
-from tools.stack import rest_send, rest_stack
+from tests.integration.conftest import ROOT, assert_reply_is, sqlite_events
+from tools.stack import rest_send
 
 OFFER_PAYLOADS = ['/feedback{"helpful":"yes"}', '/feedback{"helpful":"no"}']
 QUESTION = "qui doit remplir le protocole de soins pour moi ?"
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[int, Path]]:
-    logdir = tmp_path_factory.mktemp("rest-feedback")
-    with rest_stack(logdir, {"ALD_TODAY": TODAY}) as port:
-        yield port, logdir / "rasa.db"
+@pytest.fixture
+def stack(shared_rest: Tuple[int, Path]) -> Tuple[int, Path]:
+    return shared_rest
 
 
 def offers(messages: List[dict]) -> bool:

@@ -6,18 +6,8 @@ issue's table is here, in its own words."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
-import pytest
-
-from tests.integration.conftest import TODAY
-from tools.stack import conversation, rest_stack
-
-
-@pytest.fixture(scope="module")
-def rasa_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    with rest_stack(tmp_path_factory.mktemp("rest-memory"), {"ALD_TODAY": TODAY}) as port:
-        yield port
+from tools.stack import conversation
 
 
 def number(n: int) -> re.Pattern[str]:

@@ -13,18 +13,8 @@ messages; how well the NLU classifies is measured by `make evaluate`, not here."
 from __future__ import annotations
 
 import uuid
-from typing import Iterator
 
-import pytest
-
-from tests.integration.conftest import TODAY
-from tools.stack import conversation, rest_send, rest_stack, texts
-
-
-@pytest.fixture(scope="module")
-def rasa_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    with rest_stack(tmp_path_factory.mktemp("rest-personal"), {"ALD_TODAY": TODAY}) as port:
-        yield port
+from tools.stack import conversation, rest_send, texts
 
 
 def test_decision_delay_in_one_message(rasa_port: int) -> None:

@@ -5,20 +5,11 @@ own words)."""
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
-from tests.integration.conftest import TODAY
-from tools.stack import conversation, rest_stack
+from tools.stack import conversation
 
 NOT_UNDERSTOOD = "pas bien compris"
-
-
-@pytest.fixture(scope="module")
-def rasa_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    with rest_stack(tmp_path_factory.mktemp("rest-understanding"), {"ALD_TODAY": TODAY}) as port:
-        yield port
 
 
 def ask(port: int, text: str) -> str:
