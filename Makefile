@@ -28,7 +28,7 @@ NLU_DATA := $(shell find $(DATA) -name '*.yml' 2>/dev/null)
 MODEL_INPUTS := $(CONFIG) $(shell find $(DOMAIN) -name '*.yml' 2>/dev/null) $(NLU_DATA) \
                 components/guard.py components/dates.py components/base.py \
                 components/faq_selector.py components/answer_model.py components/sentence_encoder.py \
-                components/spacy_nlp.py
+                components/tokenizer.py
 
 .PHONY: help install lock train run shell test test-unit test-stories validate evaluate bench \
         purge review services lint generate clean

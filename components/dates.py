@@ -1,4 +1,4 @@
-"""French date entity extractor of the NLU pipeline (config.yml, after DIETClassifier).
+"""French date entity extractor of the NLU pipeline (config.yml, after the CRF entity extractor).
 
 Adds one `date` entity per date expression that `ald.dates.find_dates` finds in the
 message ("10 janvier", "15/12/2025", "2026-04-20", "il y a 10 jours", "hier", "fin mai",
@@ -8,7 +8,7 @@ actions resolve it with `parse_date_fr` and the right `prefer` ("past" for a sen
 
 Entity: {"entity": "date", "start", "end", "value": <span text>,
          "extractor": "FrenchDateExtractor", "confidence_entity": 1.0}.
-A `date` entity with the same start and end already given by another extractor (e.g. DIET) is
+A `date` entity with the same start and end already given by another extractor (e.g. the CRF) is
 not duplicated. Not trainable; nothing is persisted.
 """
 

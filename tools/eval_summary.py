@@ -185,7 +185,7 @@ def _read_json(path: Path) -> Any:
 
 
 def _entity_reports(folder: Path) -> Dict[str, Dict[str, Any]]:
-    """Entity reports are named after their extractor: DIETClassifier_report.json, ..."""
+    """Entity reports are named after their extractor: CRFEntityExtractor_report.json, ..."""
     skip = {"intent_report.json", "response_selection_report.json"}
     return {
         p.name[: -len("_report.json")]: json.loads(p.read_text(encoding="utf-8"))

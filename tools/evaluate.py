@@ -63,9 +63,9 @@ PICTURES: Dict[str, Dict[str, tuple]] = {
             "heldout-faq-histogram.png",
             "Held-out set: FAQ answer confidence histogram",
         ),
-        "DIETClassifier_confusion_matrix.png": (
+        "CRFEntityExtractor_confusion_matrix.png": (
             "heldout-entities-confusion.png",
-            "Held-out set: entity confusion matrix (DIET)",
+            "Held-out set: entity confusion matrix (CRFEntityExtractor)",
         ),
     },
     "nlu-cv": {
