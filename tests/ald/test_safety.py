@@ -34,6 +34,8 @@ SUICIDAL = [
     "j'en ai marre de vivre",
     "je pense à la mort tous les jours",
     "tout le monde serait mieux sans moi",
+    "je me dis souvent que mes enfants seraient plus tranquilles si je n etais plus la",
+    "des fois j'aimerais ne plus être de ce monde",
     # Suicidal words are never set aside, even told as past and asked about for the ALD.
     "j'ai fait une tentative de suicide en 2019, c'est une ALD ?",
 ]
@@ -70,6 +72,13 @@ EMERGENCY = [
     "il y a 10 minutes il a perdu connaissance",
     "mon père en ALD a perdu connaissance",
     "il a avalé toute la boîte de cachets de son traitement ALD",
+    "mon fils a avalé deux plaquettes de somnifères",
+    "bb a les levres bleues et tousse",
+    "il devient tout bleu",
+    "sa crise d'épilepsie ne s'arrête pas",
+    "la crise ca s arrete pas depuis 10 min",
+    "ma grand mère est toute molle sur le canapé",
+    "mon père ne réagit plus quand je lui parle",
     # A past event, then one in the present.
     "ma mère a fait un infarctus en mars et là elle respire plus",
 ]
@@ -123,6 +132,11 @@ ORDINARY = [
     "si j'arrête de travailler, je garde mon ALD ?",
     "les soins des effets secondaires de ma chimio sont-ils pris à 100 % ?",
     "effets secondaires du traitement, les soins en plus de la liste HAS sont remboursés ?",
+    "ma carte vitale est bleue, c'est la bonne ?",
+    "le volet bleu du protocole, je le garde ?",
+    "la crise sanitaire a retardé mon protocole ?",
+    "la cpam ne répond pas à mes mails",
+    "si je n'étais plus en ALD, je paierais combien ?",
     "",
     "   ",
     "<img src=x onerror=alert(1)>",

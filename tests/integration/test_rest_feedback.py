@@ -89,3 +89,14 @@ def test_the_review_lists_the_question_that_did_not_help(stack: Tuple[int, Path]
     html = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert "pour moi ? »" in html and "(faq/qui_redige)" in html
     assert QUESTION in (tmp_path / "to_annotate.yml").read_text(encoding="utf-8")
+
+
+def test_more_details_typed_after_a_rating_are_the_rated_answers(stack: Tuple[int, Path]) -> None:
+    """Typed after the rating, "plus de détails" still means the last answer's topic."""
+    port, _ = stack
+    sender = f"test-{uuid.uuid4()}"
+    assert offers(rest_send(port, sender, QUESTION))
+    assert_reply_is("utter_feedback_thanks", rest_send(port, sender, OFFER_PAYLOADS[0])[0]["text"])
+    details = load_content("faq/redaction.yml")["answers"]["qui_redige"]["details"]
+    reply = " ".join(m.get("text") or "" for m in rest_send(port, sender, "je voudrais plus de détails svp"))
+    assert details[:60] in reply
