@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from components.base import ConfigOnlyComponent
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class FrenchTokenizer(Tokenizer):
+class FrenchTokenizer(ConfigOnlyComponent, Tokenizer):
     """Tokens of spaCy's blank French pipeline (its tokenizer only)."""
 
     @staticmethod
@@ -42,16 +41,6 @@ class FrenchTokenizer(Tokenizer):
         import spacy
 
         self._tokenizer = spacy.blank("fr").tokenizer
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FrenchTokenizer:
-        return cls({**cls.get_default_config(), **config})
 
     def tokenize(self, message: Message, attribute: str) -> List[Token]:
         text = message.get(attribute)
