@@ -108,10 +108,17 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         if url.get_backend_name() == "postgresql":
             kwargs["connect_args"] = {"connect_timeout": settings.get_int("DB_CONNECT_TIMEOUT")}
         if url.get_backend_name() == "sqlite" and url.database:
-            # One connection kept per thread instead of SQLAlchemy's default for a file (a new
-            # connection per query), in write-ahead-log mode: a commit no longer rewrites the
-            # journal, and `make purge` or `make review` read while the server writes.
-            kwargs["poolclass"] = sa.pool.SingletonThreadPool
+            # One connection kept open (SQLAlchemy 1.4 opens a new one per query for a file;
+            # 2.0 keeps a pool like this), in write-ahead-log mode: a commit no longer rewrites
+            # the journal, and `make purge` or `make review` read while the server writes.
+            # Rasa uses the store from its event loop only; a few more connections are allowed
+            # for anything else.
+            kwargs.update(
+                poolclass=sa.pool.QueuePool,
+                pool_size=1,
+                max_overflow=4,
+                connect_args={"check_same_thread": False},
+            )
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
         if url.get_backend_name() == "sqlite" and url.database:

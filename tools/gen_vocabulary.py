@@ -28,7 +28,7 @@ HEADER = f"""\
 # - care_kind, ald_status: every phrase is a synonym of its code (the values ald/ knows); the
 #   lookup tables hold the phrases of the section's nlu_lookup.
 # - disease: no synonyms on purpose (the actions resolve names with ald.ald_list.lookup_disease);
-#   the lookup table holds every phrase and only helps DIET find disease names it has not seen
+#   the lookup table holds every phrase and only helps the CRF find disease names it has not seen
 #   in an example.
 # Lookup tables are used only because the pipeline has a RegexFeaturizer (config.yml).
 """

@@ -124,23 +124,13 @@ RASA_RULES: List[Rule] = [
     _method_rule(
         "NLU: InputGuard", r"components/guard\.py", _GUARD, "InputGuard", ["guard_text", "max_chars", "limit"]
     ),
-    ("NLU: SpacyNLP (spaCy parse)", _frame([r"rasa/nlu/utils/spacy_utils\.py", r"components/spacy_nlp\.py"])),
     (
-        "NLU: SpacyTokenizer",
-        _frame([r"rasa/nlu/tokenizers/spacy_tokenizer\.py", r"rasa/nlu/tokenizers/tokenizer\.py"]),
-    ),
-    ("NLU: SpacyFeaturizer", _frame([r"rasa/nlu/featurizers/dense_featurizer/spacy_featurizer\.py"])),
-    (
-        "NLU: LexicalSyntacticFeaturizer",
-        _frame([r"rasa/nlu/featurizers/sparse_featurizer/lexical_syntactic_featurizer\.py"]),
+        "NLU: FrenchTokenizer (spaCy's rules)",
+        _frame([r"components/tokenizer\.py", r"rasa/nlu/tokenizers/tokenizer\.py"]),
     ),
     ("NLU: RegexFeaturizer", _frame([r"rasa/nlu/featurizers/sparse_featurizer/regex_featurizer\.py"])),
-    (
-        "NLU: CountVectorsFeaturizer (words, chars)",
-        _frame([r"rasa/nlu/featurizers/sparse_featurizer/count_vectors_featurizer\.py"]),
-    ),
     ("NLU: SentenceEncoderFeaturizer (USE)", _frame([r"components/sentence_encoder\.py"])),
-    ("NLU: DIETClassifier (entities)", _frame([r"rasa/nlu/classifiers/diet_classifier\.py"])),
+    ("NLU: CRFEntityExtractor (entities)", _frame([r"rasa/nlu/extractors/crf_entity_extractor\.py"])),
     ("NLU: FaqSelector", _frame([r"components/faq_selector\.py", r"components/answer_model\.py"])),
     ("NLU: FrenchDateExtractor (dateparser)", _frame([r"components/dates\.py"])),
     ("NLU: EntitySynonymMapper", _frame([r"rasa/nlu/extractors/entity_synonyms\.py"])),

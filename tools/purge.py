@@ -119,7 +119,23 @@ def purge(engine: Engine, cutoff: float, dry_run: bool = False) -> Tuple[int, in
             ).scalar()
         else:
             n_events = conn.execute(events.delete().where(events.c.sender_id.in_(stale))).rowcount
+    if engine.dialect.name == "sqlite" and not dry_run and n_events:
+        _empty_write_ahead_log(engine)
     return int(senders or 0), int(n_events or 0)
+
+
+def _empty_write_ahead_log(engine: Engine, attempts: int = 25) -> None:
+    """The server keeps its SQLite file in WAL mode (components/tracker_store.py): the purged
+    messages are still in the -wal file until it is checkpointed. TRUNCATE copies it into the
+    database (where secure_delete overwrote them) and empties it; it waits for readers, so it
+    is retried while the running server reads."""
+    for _ in range(attempts):
+        with engine.connect() as conn:
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if not busy:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the SQLite write-ahead log stayed busy: run the purge again")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

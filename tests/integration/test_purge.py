@@ -14,7 +14,14 @@ from typing import Dict, List, Set
 
 import pytest
 
-from tests.integration.conftest import ROOT, pg_events, pg_settings, pg_store_kwargs, sqlite_events
+from tests.integration.conftest import (
+    ROOT,
+    pg_events,
+    pg_settings,
+    pg_store_kwargs,
+    sqlite_events,
+    sqlite_raw_bytes,
+)
 
 NOW = "2026-11-23T12:00:00+00:00"
 
@@ -130,6 +137,32 @@ def test_purge_sqlite_overwrites_deleted_rows(tmp_path: Path) -> None:
     assert b"souvenir-tres-personnel" in db.read_bytes()
     run_purge({"RASA_PROFILE": "sqlite", "SQLITE_DB": str(db)})
     assert b"souvenir-tres-personnel" not in db.read_bytes()
+
+
+def test_purge_while_the_server_keeps_the_database_open_leaves_nothing_on_disk(tmp_path: Path) -> None:
+    """The running server keeps a connection in WAL mode: the purged messages must leave the
+    -wal file too, not only the database file."""
+    db = tmp_path / "rasa.db"
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from components.tracker_store import MaskingSQLTrackerStore
+
+    store = MaskingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    try:
+        tracker = DialogueStateTracker("gone", [])
+        tracker.update(UserUttered("souvenir-tres-personnel", timestamp=ts("2026-01-01")))
+        asyncio.run(store.save(tracker))
+        assert b"souvenir-tres-personnel" in sqlite_raw_bytes(db)
+        run_purge({"RASA_PROFILE": "sqlite", "SQLITE_DB": str(db)})
+        assert b"souvenir-tres-personnel" not in sqlite_raw_bytes(db)
+        later = DialogueStateTracker("kept", [])
+        later.update(UserUttered("bonjour", timestamp=ts("2026-11-20")))
+        asyncio.run(store.save(later))  # the server goes on writing after the purge
+        assert b"souvenir-tres-personnel" not in sqlite_raw_bytes(db)
+    finally:
+        store.engine.dispose()
 
 
 def test_purge_postgresql(pg_database: str) -> None:

@@ -112,7 +112,7 @@ def test_sqlite(tmp_path: Path) -> None:
 
 
 def test_sqlite_keeps_its_connection_and_writes_ahead(tmp_path: Path) -> None:
-    """One connection per thread kept open (not one per query), the file in WAL mode, and a
+    """One connection kept open (not one per query), the file in WAL mode, and a
     second process can read what the server wrote while the server keeps it open."""
     import sqlite3
 
@@ -121,8 +121,10 @@ def test_sqlite_keeps_its_connection_and_writes_ahead(tmp_path: Path) -> None:
     try:
         tracker = DialogueStateTracker.from_events("wal", [UserUttered("bonjour")])
         asyncio.run(store.save(tracker))
-        with store.engine.connect() as first, store.engine.connect() as second:
-            assert first.connection.dbapi_connection is second.connection.dbapi_connection
+        with store.engine.connect() as first:
+            kept = first.connection.dbapi_connection
+        with store.engine.connect() as second:
+            assert second.connection.dbapi_connection is kept
         with sqlite3.connect(db) as reader:
             assert reader.execute("PRAGMA journal_mode").fetchone() == ("wal",)
             assert reader.execute("SELECT count(*) FROM events WHERE sender_id = 'wal'").fetchone() == (1,)

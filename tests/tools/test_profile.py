@@ -27,18 +27,15 @@ def by_category(rows: list[profile.Row]) -> dict[str, int]:
     return {r.category: r.samples for r in rows}
 
 
-def test_a_spacy_leaf_under_spacynlp_goes_to_spacynlp() -> None:
+def test_a_spacy_leaf_under_the_tokenizer_goes_to_the_tokenizer() -> None:
     text = stack(
         GRAPH,
-        "process (rasa/nlu/utils/spacy_utils.py:280)",
-        "__call__ (spacy/language.py:1049)",
-        "predict (thinc/model.py:334)",
+        "process (rasa/nlu/tokenizers/tokenizer.py:160)",
+        "tokenize (components/tokenizer.py:50)",
+        "__call__ (spacy/tokenizer.pyx:1)",
         count=7,
     )
-    assert by_category(breakdown(text, RASA_RULES)) == {"NLU: SpacyNLP (spaCy parse)": 7}
-    # The project's SpacyNLP (components/spacy_nlp.py) too.
-    text = stack(GRAPH, "load_model (components/spacy_nlp.py:40)", "load (spacy/__init__.py:1)", count=2)
-    assert by_category(breakdown(text, RASA_RULES)) == {"NLU: SpacyNLP (spaCy parse)": 2}
+    assert by_category(breakdown(text, RASA_RULES)) == {"NLU: FrenchTokenizer (spaCy's rules)": 7}
 
 
 def test_each_sample_goes_to_the_component_nearest_the_leaf() -> None:
@@ -48,13 +45,13 @@ def test_each_sample_goes_to_the_component_nearest_the_leaf() -> None:
             stack(
                 GRAPH,
                 "process (rasa/nlu/tokenizers/tokenizer.py:160)",
-                "tokenize (rasa/nlu/tokenizers/spacy_tokenizer.py:60)",
+                "tokenize (components/tokenizer.py:50)",
             ),
-            # TensorFlow under DIET, under the graph runner: DIET.
+            # crfsuite under the CRF, under the graph runner: the CRF.
             stack(
                 GRAPH,
-                "process (rasa/nlu/classifiers/diet_classifier.py:1000)",
-                "call (keras/engine/base_layer.py:1)",
+                "process (rasa/nlu/extractors/crf_entity_extractor.py:300)",
+                "predict_single (sklearn_crfsuite/estimator.py:1)",
             ),
             stack(
                 GRAPH,
@@ -66,8 +63,8 @@ def test_each_sample_goes_to_the_component_nearest_the_leaf() -> None:
         ]
     )
     assert by_category(breakdown(text, RASA_RULES)) == {
-        "NLU: SpacyTokenizer": 1,
-        "NLU: DIETClassifier (entities)": 1,
+        "NLU: FrenchTokenizer (spaCy's rules)": 1,
+        "NLU: CRFEntityExtractor (entities)": 1,
         "NLU: FaqSelector": 1,
         "NLU: FrenchDateExtractor (dateparser)": 1,
         "graph runner (rasa/engine/)": 1,
@@ -180,8 +177,8 @@ def test_absolute_site_packages_paths_work() -> None:
     text = "\n".join(
         [
             stack(
-                f"process ({SITE}/rasa/nlu/utils/spacy_utils.py:280)",
-                f"__call__ ({SITE}/spacy/language.py:1049)",
+                f"process ({SITE}/rasa/nlu/extractors/crf_entity_extractor.py:280)",
+                f"tag ({SITE}/sklearn_crfsuite/estimator.py:1)",
                 count=2,
             ),
             stack(f"save ({SITE}/sqlalchemy/orm/session.py:1)", count=3),
@@ -189,7 +186,7 @@ def test_absolute_site_packages_paths_work() -> None:
         ]
     )
     assert by_category(breakdown(text, RASA_RULES)) == {
-        "NLU: SpacyNLP (spaCy parse)": 2,
+        "NLU: CRFEntityExtractor (entities)": 2,
         "tracker store (SQLAlchemy, SQLite / PostgreSQL)": 3,
         "NLU: SentenceEncoderFeaturizer (USE)": 4,
     }
