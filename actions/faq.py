@@ -24,6 +24,7 @@ from actions.base import LAST_TOPIC, fill_figures, slot_date
 from actions.disease import remembered_match
 from actions.feedback import FAQ_PREFIX, offer_feedback, with_offer
 from actions.followup import WHEN_FOLLOW_UP, follow_up_answer, recompute_last_answer
+from actions.turns import last_answer
 from ald import ald_list, clock, delays, faq_answers, figures
 from ald.dates import format_date_fr
 
@@ -92,8 +93,9 @@ class ActionFaqDetails(Action):
     ) -> List[EventType]:
         topic = next(tracker.get_latest_entity_values(DETAILS_ENTITY), None)
         if not topic:
-            rated = str(tracker.get_slot("rated_topic") or "")
-            topic = rated[len("faq/") :] if rated.startswith("faq/") else None
+            # Typed: the last answer's topic, when it was an FAQ answer (or its details).
+            said = last_answer(tracker)
+            topic = said.partition("/")[2] if said.startswith(("utter_faq/", "utter_faq_details/")) else None
         found = faq_answers.answer(str(topic)) if topic else None
         if found is None or not found.details:
             dispatcher.utter_message(response="utter_no_details")

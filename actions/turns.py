@@ -30,3 +30,19 @@ def bot_actions(events: List[Dict[str, Any]]) -> List[str]:
     return [
         str((e.get("metadata") or {}).get("utter_action") or "") for e in events if e.get("event") == "bot"
     ]
+
+
+#: Bot messages that come after an answer without being one (the rating offer and its replies).
+_AROUND_AN_ANSWER = ("utter_feedback",)
+
+
+def last_answer(tracker: Tracker) -> str:
+    """The utter_action of the bot's last answer, looking past the rating offer and the
+    rating's reply ("" when the last answer was not a response the bot named)."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "bot":
+            continue
+        said = str((event.get("metadata") or {}).get("utter_action") or "")
+        if not said.startswith(_AROUND_AN_ANSWER):
+            return said
+    return ""

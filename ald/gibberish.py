@@ -25,7 +25,9 @@ or of digits ("c'est" -> "c", "est"; "12h30" -> "12", "h", "30"). Each token is
   never evidence of nonsense: real messages full of typos are left to the classifier.
 
 A message is gibberish when it holds no known token and its nonsense tokens hold at least half
-of its characters; or when it is punctuation only ("?????", "...", "?"). Emoji and pictographs
+of its characters; or when it is punctuation only ("?????", "...", "?"); or when it is only
+placeholder words ("truc", "un machin": content/common_words.yml, `placeholders`), which say
+nothing a form or the classifier could use. Emoji and pictographs
 are NOT gibberish, alone or not ("👍", "🙏", ":)"): a thumbs-up is a yes and a smiley a thanks,
 the classifier decides. An empty message is not gibberish (there is nothing to judge).
 
@@ -105,6 +107,16 @@ def known_words() -> FrozenSet[str]:
     return frozenset(found)
 
 
+#: Words that may stand before a placeholder ("un truc", "des machins").
+_DETERMINERS = frozenset({"un", "une", "des", "le", "la", "les", "l", "ce", "cette", "ces", "du", "de"})
+
+
+@cache
+def placeholders() -> FrozenSet[str]:
+    """The placeholder words of content/common_words.yml, folded."""
+    return frozenset(_folded_words(load_content(WORDS_FILE).get("placeholders") or []))
+
+
 def _folded_words(texts: Iterable[str]) -> Iterable[str]:
     for text in texts:
         yield from _TOKEN.findall(words(text))
@@ -176,6 +188,8 @@ def is_gibberish(text: str) -> bool:
     found = tokens(text)
     if not found:
         return True  # punctuation only: "?????", "...", "!!"
+    if any(t in placeholders() for t in found) and all(t in placeholders() | _DETERMINERS for t in found):
+        return True
     nonsense = 0
     for token in found:
         kind = token_kind(token)

@@ -259,13 +259,24 @@ async def test_en_savoir_plus_sends_the_details_with_the_source(run, tracker):
     assert message["utter_action"] == f"utter_faq_details/{topic}"
 
 
-async def test_en_savoir_plus_typed_is_about_the_last_answer(run, tracker):
+def bot(utter_action: str) -> dict:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": utter_action}}
+
+
+async def test_en_savoir_plus_typed_is_about_the_last_answer_even_after_its_rating(run, tracker):
     topic = _with_details()
-    t = tracker({"rated_topic": f"faq/{topic}"}, text="plus de détails svp", intent="faq_details")
-    message = (await run(ActionFaqDetails(), t)).message
-    assert message["utter_action"] == f"utter_faq_details/{topic}"
+    answered = [bot(f"utter_faq/{topic}"), bot("utter_feedback_offer")]
+    rated = [*answered, {"event": "user", "text": "oui"}, bot("utter_feedback_thanks")]
+    for events in (answered, rated):
+        t = tracker(text="plus de détails svp", intent="faq_details", events=events)
+        message = (await run(ActionFaqDetails(), t)).message
+        assert message["utter_action"] == f"utter_faq_details/{topic}"
 
 
 async def test_en_savoir_plus_without_details_says_so(run, tracker):
-    t = tracker({"rated_topic": "coverage_form"}, text="en savoir plus", intent="faq_details")
+    # The last answer was a form's, not an FAQ answer (an older FAQ answer does not count).
+    events = [bot(f"utter_faq/{_with_details()}"), bot("utter_coverage_covered")]
+    t = tracker(text="en savoir plus", intent="faq_details", events=events)
+    assert (await run(ActionFaqDetails(), t)).message["response"] == "utter_no_details"
+    t = tracker(text="en savoir plus", intent="faq_details")
     assert (await run(ActionFaqDetails(), t)).message["response"] == "utter_no_details"

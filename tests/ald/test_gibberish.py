@@ -215,3 +215,15 @@ def test_test_stories_send_gibberish_to_the_fallback_only() -> None:
                 if text and gibberish.is_gibberish(text) and step.get("intent") != "nlu_fallback":
                     wrong.append((path.name, story["story"], text.strip()))
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("text", ["truc", "un truc", "Machin ?", "des bidules", "trucmuche"])
+def test_a_placeholder_alone_says_nothing(text: str) -> None:
+    assert gibberish.is_gibberish(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["ça sert à quoi ce truc", "un truc pour le kiné", "chose promise", "le truc de la caisse"]
+)
+def test_a_placeholder_in_a_real_message_is_left_to_the_classifier(text: str) -> None:
+    assert not gibberish.is_gibberish(text)
