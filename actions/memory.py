@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.eligibility import LONG_TERM_MONTHS
 from actions.table import FORMS
+from actions.turns import previous_user_text
 from ald import answers, clock, context, coverage, dates
 from ald.ald_list import AldMatch, lookup_disease
 from ald.text import fold
@@ -111,6 +112,11 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
             parsed = dates.parse_date_fr(facts.loose_dates[-1], today, spec.prefer)
             if parsed.value is not None and dates.check_side(parsed.value, today, spec.must_be) == "ok":
                 found[spec.name] = parsed.value.isoformat()
+
+    if not active and facts.loose_dates and not facts.dates and not found:
+        told = context.date_of_open_role(previous_user_text(tracker), facts.loose_dates[-1], today)
+        if told is not None and _date_ok(*told):
+            found[told[0]] = told[1].isoformat()
 
     match = disease_in(tracker, text, intent, asked)
     if match is not None and asked not in ("ald_key",):

@@ -46,3 +46,9 @@ def last_answer(tracker: Tracker) -> str:
         if not said.startswith(_AROUND_AN_ANSWER):
             return said
     return ""
+
+
+def previous_user_text(tracker: Tracker) -> str:
+    """The user's message before the latest one ("" if none)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return str(users[-2].get("text") or "") if len(users) > 1 else ""

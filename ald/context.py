@@ -178,6 +178,19 @@ def date_role(folded_before: str) -> Optional[DateRole]:
     return None
 
 
+def date_of_open_role(previous: str, loose: str, today: date) -> Optional[Tuple[DateRole, date]]:
+    """A date told alone ("il y a 3 semaines") right after a message that named what happened
+    without saying when ("mon médecin a envoyé le protocole"): that role and the date read
+    for it, or None when the previous message gave no role or already held a date."""
+    if dates.find_dates(previous):
+        return None
+    role = date_role(fold(previous))
+    if role is None:
+        return None
+    parsed = dates.parse_date_fr(loose, today, _PREFER[role])
+    return (role, parsed.value) if parsed.value is not None else None
+
+
 def read_dates(
     text: str, today: date
 ) -> Tuple[Dict[DateRole, date], List[str], List[Tuple[Optional[DateRole], str, str]]]:

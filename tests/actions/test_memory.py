@@ -45,6 +45,20 @@ def test_a_loose_date_after_a_date_answer_corrects_it(tracker: Make) -> None:
     assert remembered(t) == {"sent_date": "2026-10-02"}
 
 
+def said(*texts: str) -> list:
+    return [{"event": "user", "text": t} for t in texts]
+
+
+def test_a_date_alone_takes_the_role_the_message_before_named(tracker: Make) -> None:
+    before = "mon medecin a envoyé le protocole"
+    t = tracker(text="il y a 3 semaines", intent="inform", events=said(before, "il y a 3 semaines"))
+    assert remembered(t)["sent_date"] == "2026-11-11"
+    # Not when the message before held its own date, or named nothing that happened.
+    for first in ("envoyé le 2 octobre", "bonjour"):
+        t = tracker(text="il y a 3 semaines", intent="inform", events=said(first, "il y a 3 semaines"))
+        assert "sent_date" not in remembered(t)
+
+
 def test_a_loose_date_inside_a_form_is_left_to_the_form(tracker: Make) -> None:
     t = tracker(
         {"last_topic": "decision_form", "requested_slot": "valid_until"},
