@@ -188,7 +188,8 @@ def is_gibberish(text: str) -> bool:
     found = tokens(text)
     if not found:
         return True  # punctuation only: "?????", "...", "!!"
-    if any(t in placeholders() for t in found) and all(t in placeholders() | _DETERMINERS for t in found):
+    vague = placeholders()
+    if vague.intersection(found) and vague.union(_DETERMINERS).issuperset(found):
         return True
     nonsense = 0
     for token in found:

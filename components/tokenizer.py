@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
@@ -25,12 +26,8 @@ class FrenchTokenizer(ConfigOnlyComponent, Tokenizer):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {
-            "intent_tokenization_flag": False,
-            "intent_split_symbol": "_",
-            "token_pattern": None,
-            "prefix_separator_symbol": None,
-        }
+        # The options every Rasa tokenizer takes, with Rasa's own defaults.
+        return SpacyTokenizer.get_default_config()
 
     @staticmethod
     def required_packages() -> List[str]:

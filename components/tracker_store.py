@@ -107,7 +107,8 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         kwargs = create_engine_kwargs(url)
         if url.get_backend_name() == "postgresql":
             kwargs["connect_args"] = {"connect_timeout": settings.get_int("DB_CONNECT_TIMEOUT")}
-        if url.get_backend_name() == "sqlite" and url.database:
+        sqlite_file = url.get_backend_name() == "sqlite" and bool(url.database)
+        if sqlite_file:
             # One connection kept open (SQLAlchemy 1.4 opens a new one per query for a file;
             # 2.0 keeps a pool like this), in write-ahead-log mode: a commit no longer rewrites
             # the journal, and `make purge` or `make review` read while the server writes.
@@ -121,7 +122,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
             )
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
-        if url.get_backend_name() == "sqlite" and url.database:
+        if sqlite_file:
             sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
