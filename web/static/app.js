@@ -47,6 +47,24 @@
     if (focus) window.setTimeout(focusInput, 50);
   }
 
+  /* Opened by the page itself, the widget's message field takes the focus as it mounts
+   * (autoFocus; it does so only when the socket connected first, so not on every load): a
+   * keyboard or screen-reader user would start inside the chat, past the skip link. That one
+   * focus, during the opening alone, goes back to the top of the page (and so does the next
+   * Tab); any later focus, by the user or their screen reader, is left alone. */
+  function openWithoutFocus() {
+    function back(event) {
+      if (!event.target.classList.contains("rw-new-message")) return;
+      var body = document.body;
+      body.setAttribute("tabindex", "-1");
+      body.focus({ preventScroll: true });
+      body.removeAttribute("tabindex");
+    }
+    mountEl.addEventListener("focusin", back);
+    openChat(false);
+    window.setTimeout(function () { mountEl.removeEventListener("focusin", back); }, 0);
+  }
+
   /* --- accessibility of the widget's markup ------------------------------------------- */
   function label(el, text) {
     if (el && el.getAttribute("aria-label") !== text) el.setAttribute("aria-label", text);
@@ -124,7 +142,7 @@
       if (launcher()) {
         window.clearInterval(timer);
         enhance();
-        if (window.matchMedia(DESKTOP).matches) openChat(false);
+        if (window.matchMedia(DESKTOP).matches) openWithoutFocus();
         mountEl.setAttribute("data-ready", "true");
       } else if (tries > 100) {
         window.clearInterval(timer);
