@@ -66,3 +66,20 @@ def capitalised(text: str) -> str:
     """The first letter in capitals, the rest as it is ("la maladie coronaire" → "La maladie
     coronaire"), for a label that starts a sentence; "" stays ""."""
     return text[:1].upper() + text[1:]
+
+
+# A sentence ends at . ! ? ; : followed by a space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+def question_part(text: str, min_words: int = 3) -> str | None:
+    """In a message of several sentences, the one that asks: the last holding a "?", else the
+    last one ("Ma femme a un lupus depuis mars. Le médecin veut faire le protocole. Il est
+    valable combien de temps ?" → "Il est valable combien de temps ?"). None for a message of one
+    sentence. Sentences shorter than `min_words` words ("Bonjour.", "Merci !") do not count.
+    Patients tell their situation first: the classifier weighs this part on top of the whole."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text or "") if len(p.split()) >= min_words]
+    if len(parts) < 2:
+        return None
+    asking = [p for p in parts if "?" in p]
+    return asking[-1] if asking else parts[-1]

@@ -9,6 +9,10 @@ Two members, fused by a weighted geometric mean of their probabilities:
   and character n-grams inside word boundaries, so typos and missing accents still match;
 - dense (optional): logistic regression on sentence vectors (components/sentence_encoder.py),
   for paraphrases that share no word with the training examples.
+In a message of several sentences (the situation told first, then the question), the lexical
+member also reads the asking sentence alone (ald.text.question_part) and its probabilities
+join the geometric mean with `question_weight`: the words of the story no longer drown those
+of the question.
 The regularisation (C) and the weights come from 5-fold cross-validation on the training
 data (docs/nlu-research.md); they are the selector's config, not constants here.
 """
@@ -23,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from ald.text import fold
+from ald.text import fold, question_part
 
 # Probabilities are floored before the log of the geometric mean (a member that is sure a
 # label is impossible must not veto the other member entirely).
@@ -56,6 +60,7 @@ class AnswerModel:
     lexical_c: float = 100.0
     dense_c: float = 30.0
     dense_weight: float = 0.6
+    question_weight: float = 0.0
     vectorizer: FeatureUnion = field(default_factory=tfidf)
     lexical: Optional[LogisticRegression] = None
     dense: Optional[LogisticRegression] = None
@@ -77,11 +82,17 @@ class AnswerModel:
         if self.lexical is None:
             raise RuntimeError("the answer model is not trained")
         lexical = self.lexical.predict_proba(self.vectorizer.transform([fold(t) for t in texts]))
-        if self.dense is None or vectors is None:
-            return lexical
-        dense = self.dense.predict_proba(vectors)
-        w = self.dense_weight
-        logp = (1 - w) * np.log(np.maximum(lexical, _FLOOR)) + w * np.log(np.maximum(dense, _FLOOR))
+        members = [(1.0, lexical)]
+        if self.dense is not None and vectors is not None:
+            w = self.dense_weight
+            members = [(1 - w, lexical), (w, self.dense.predict_proba(vectors))]
+        logp = sum(w * np.log(np.maximum(p, _FLOOR)) for w, p in members)
+        questions = [question_part(t) for t in texts]
+        asked = [i for i, q in enumerate(questions) if q]
+        if self.question_weight > 0 and asked:
+            q = self.lexical.predict_proba(self.vectorizer.transform([fold(questions[i] or "") for i in asked]))
+            wq = self.question_weight
+            logp[asked] = (1 - wq) * logp[asked] + wq * np.log(np.maximum(q, _FLOOR))
         logp -= logp.max(axis=1, keepdims=True)
         p = np.exp(logp)
         return p / p.sum(axis=1, keepdims=True)

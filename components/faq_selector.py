@@ -109,6 +109,7 @@ class FaqSelector(GraphComponent, IntentClassifier):
             "lexical_c": 100.0,
             "dense_c": 30.0,
             "dense_weight": 0.6,
+            "question_weight": 0.3,
             "ranking_length": 10,
             # Rasa's training cache is keyed on the config and on this class's source only: the
             # model code's digest makes a change to components/answer_model.py retrain.
@@ -166,6 +167,7 @@ class FaqSelector(GraphComponent, IntentClassifier):
             lexical_c=float(self._config["lexical_c"]),
             dense_c=float(self._config["dense_c"]),
             dense_weight=float(self._config["dense_weight"]) if self._alias else 0.0,
+            question_weight=float(self._config["question_weight"]),
         )
         model.fit([e.get(TEXT) for e in examples], self._vectors(examples), labels)
         self._model = model

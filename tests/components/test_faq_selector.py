@@ -183,3 +183,23 @@ def test_loading_skops_leaves_the_root_logger_level_alone() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "20"
+
+
+def test_the_asking_sentence_of_a_long_message_weighs_on_its_own(featurizer, storage) -> None:
+    """The story told first shares its words with another topic; the question decides."""
+    from components.answer_model import AnswerModel
+
+    texts = [t for texts in EXAMPLES.values() for t in texts]
+    labels = [label for label, texts in EXAMPLES.items() for _ in texts]
+    story = (
+        "mes trajets pour la chimio en ambulance et en taxi, c'est mon quotidien depuis un an. "
+        "la caisse repond en combien de temps ?"
+    )
+    plain = AnswerModel(question_weight=0.0).fit(texts, None, labels)
+    weighted = AnswerModel(question_weight=0.5).fit(texts, None, labels)
+    col = weighted.labels.index("faq/delai_reponse")
+    assert plain.labels == weighted.labels
+    assert weighted.probabilities([story], None)[0, col] > plain.probabilities([story], None)[0, col]
+    # a message of one sentence is untouched by the weight
+    one = ["la caisse repond en combien de temps ?"]
+    assert weighted.probabilities(one, None) == pytest.approx(plain.probabilities(one, None))
