@@ -27,15 +27,20 @@ RATE_RESPONSES = {
 
 def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
     """The CareKind of a care_kind slot value: the slot holds what NLU extracted, which may be
-    a word the rules do not know ("soins") or one of several care words of the message; then
-    the other care_kind entities of the latest message are tried; of several, the one asked
-    about (coverage.main_care); then the whole message. A care validated earlier stays. None
-    if none is known."""
+    a word the rules do not know ("soins") or one of several care words of the message. The
+    care the message says was prescribed wins ("mon rhumato m'a prescrit un médoc": the
+    medicine, not the rheumatologist; coverage.prescribed_care); then the other care_kind
+    entities of the latest message are tried; of several, the one asked about
+    (coverage.main_care); then the whole message. A care validated earlier stays. None if none
+    is known."""
     values = list(value) if isinstance(value, list | tuple) else [value]
     validated = tracker is None or "care_kind" not in slots_set_now(tracker)
     if validated and len(values) == 1 and values[0] in coverage.CARE_KINDS:
         return str(values[0])  # the care the form answers, whatever else is said now
     if tracker is not None:
+        prescribed = coverage.prescribed_care(str((tracker.latest_message or {}).get("text") or ""))
+        if prescribed is not None:
+            return prescribed
         values += list(tracker.get_latest_entity_values("care_kind"))
     found = coverage.main_care(coverage.care_kind_from_text(str(v or "")) for v in values)
     if found is None and tracker is not None:

@@ -10,7 +10,10 @@ What is read (ald.context, ald.answers, ald.ald_list, ald.coverage):
   `disease_name` when the list does not know it), and for whom (`relative`);
 - the ALD situation, the care asked about, whether it is linked to the ALD and in the protocol;
 - the duration of care (→ `elig_long_term`) and a sick leave.
-Inside a form, the slot being asked is left to the form's own mappings and validator."""
+Inside a form, the slot being asked is left to the form's own mappings and validator, but for a
+yes or a no to its yes/no question that the classifier read as a FAQ question or a polite word
+("oui c'est marqué dans le protocole"): the form's mapping skips such a message, the memory
+gives the form its answer (`answer_to_question`)."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from actions.eligibility import LONG_TERM_MONTHS
 from actions.table import FORMS
 from actions.turns import previous_user_text
 from ald import answers, clock, context, coverage, dates
-from ald.ald_list import AldMatch, lookup_disease
+from ald.ald_list import AldMatch, lookup_disease, unknown_name_in
 from ald.text import fold
 
 #: Intents after which a disease named in the whole text (not only as an entity) is kept.
@@ -39,6 +42,9 @@ DISEASE_INTENTS = {
     "faq",
     "affirm",
     "deny",
+    # "il a fait un AVC cet été, il est paralysé" may still read as an emergency: the disease
+    # is kept for the question about the ALD that follows.
+    "emergency",
 }
 #: Intents after which a care named in the text is kept (the coverage questions).
 CARE_INTENTS = {"ask_coverage", "inform", "deny", "faq"}
@@ -49,6 +55,19 @@ COST_CUE = re.compile(r"\b(rembours\w*|pris\w* en charge|combien|cb|cmb|coute?\w
 SMALL_TALK = {"greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "what_can_you_do", "feedback"}
 #: Slots a correction or a new value may change after an answer, per answered form.
 LAST_TOPIC_SLOT = "last_topic"
+#: The words of a message that asks something: a question mark, an elliptic "et la kiné", a
+#: question word, or how a care is reimbursed. Outside the coverage questions, a care named in
+#: a message that asks nothing ("ses médicaments coûtent une fortune et c'est pour toute la
+#: vie") is no care asked about: it does not start them.
+ASKS = re.compile(
+    r"\?|^(?:et|mais)\b|\b(?:combien|cb|cmb|est[- ]ce|quel(?:le)?s?|comment|pourquoi|"
+    r"rembours\w*|pris\w* en charge|gratuit\w*|savoir)\b"
+)
+#: Intents whose reading loses to a yes or a no that answers the question a form just asked
+#: ("oui c'est marqué dans le protocole", classified as a question on the protocol): a question
+#: of information or a polite word. Never the safety, hand-off or exit intents, nor another
+#: form's question, whose rules must run.
+ANSWER_WINS_OVER = {"faq", "faq_details", "ask_disease_ald", "thank", "greet"}
 
 
 def _lean(ranking: List[Dict[str, Any]]) -> str:
@@ -72,6 +91,28 @@ def disease_in(tracker: Tracker, text: str, intent: str, asked: Optional[str]) -
     return None
 
 
+def answer_to_question(
+    text: str, intent: str, active: Optional[str], asked: Optional[str], facts: context.Facts
+) -> Optional[bool]:
+    """The yes or no a message gives to the yes/no question the form `active` just asked
+    (`asked`), when the classifier read it as something else (ANSWER_WINS_OVER), so that the
+    form's own mapping, which reads answers only, left it: "oui c'est marqué dans le protocole",
+    "bah oui c'est dans le protocole", "non pas dedans", or a plain statement of the fact asked
+    ("c'est inscrit dans mon protocole"). None for a doubt, a question ("?") with no yes or no
+    word, or any other message."""
+    form = FORMS.get(str(active))
+    spec = form.slots.get(str(asked)) if form is not None else None
+    if spec is None or spec.kind != "yes_no" or intent not in ANSWER_WINS_OVER:
+        return None
+    reading = answers.read_yes_no(text)
+    if reading in ("yes", "no"):
+        return reading == "yes"
+    if reading is None and "?" not in text:
+        stated = {"in_protocol": facts.in_protocol, "linked_to_ald": facts.linked_to_ald}
+        return stated.get(spec.name)
+    return None
+
+
 def _date_ok(slot: str, when: Any) -> bool:
     spec = next((s for f in FORMS.values() for s in f.slots.values() if s.name == slot), None)
     if spec is None:
@@ -85,7 +126,7 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
     text = str(message.get("text") or "")
     if not text.strip() or text.startswith("/"):
         return {}
-    intent = str((message.get("intent") or {}).get("name") or "")
+    intent = classified = str((message.get("intent") or {}).get("name") or "")
     ranking = message.get("intent_ranking") or []
     # Not understood surely (but no small talk): a care it names is still the care talked
     # about ("et la kiné ?", "et les consultations chez l'oncologue ?").
@@ -99,6 +140,12 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
     today = clock.today()
     facts = context.read_context(text, today)
     found: Dict[str, Any] = {}
+
+    reply = answer_to_question(text, classified, active, asked, facts)
+    if asked and reply is not None:
+        # The form reads it as its answer (Rasa runs the form before the intent's rule when
+        # the message filled one of its slots): no FAQ answer, no question asked twice.
+        found[asked] = reply
 
     for role, when in facts.dates.items():
         if role != asked and _date_ok(role, when):
@@ -127,8 +174,12 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
             found["ald_key"] = None
             found["disease_name"] = match.key
     elif intent in ("ask_disease_ald", "inform") and entity_values(tracker, "disease"):
-        found["disease_name"] = entity_values(tracker, "disease")[0]  # a name the list does not know
-        found["ald_key"] = None
+        # A name the list does not know, if it could be one: not a symptom or a state
+        # ("paralysé d'un côté") taken for a disease by the entity extractor.
+        name = entity_values(tracker, "disease")[0]
+        if unknown_name_in(name) is not None:
+            found["disease_name"] = name
+            found["ald_key"] = None
     if facts.relative:
         found["relative"] = facts.relative
 
@@ -145,15 +196,17 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
             found["ald_status"] = status
 
     care = None
-    if asked != "care_kind" and (
-        unsure or intent in CARE_INTENTS or active == "coverage_form" or last == "coverage_form"
-    ):
+    in_coverage = "coverage_form" in (active, last)
+    if asked != "care_kind" and (unsure or intent in CARE_INTENTS or in_coverage):
         named = [coverage.care_kind_from_text(v) for v in entity_values(tracker, "care_kind")]
-        care = coverage.main_care(named)
+        # "mon rhumato m'a prescrit un médoc": the care prescribed, not the prescriber.
+        care = coverage.prescribed_care(text) or coverage.main_care(named)
         if care is None and (unsure or intent == "ask_coverage"):
             care = coverage.care_kind_from_text(text)
         if unsure and care == "consultation_generaliste" and not COST_CUE.search(fold(text)):
             care = None  # "son médecin parle d'une forme grave": a doctor named, no care asked about
+        if intent != "ask_coverage" and not in_coverage and not ASKS.search(fold(text)):
+            care = None  # a statement that only mentions a care asks nothing of its coverage
         if care and care != tracker.get_slot("care_kind"):
             found["care_kind"] = care
             # Another care: whether it is linked and in the protocol is asked again.

@@ -298,7 +298,16 @@ _QUESTION_WORDS = frozenset(
     chroniques longue longues toutes tous tout quand combien pourquoi faut faire demande
     demander concerne concernee passe prend prendre rembourse remboursee remboursement
     compte comptent fait font partie type genre sorte liste officielle encore deja reconnues
-    acceptee acceptees accepte acceptes inscrite inscrites inscrit inscrits""".split()
+    acceptee acceptees accepte acceptes inscrite inscrites inscrit inscrits
+    cette cet ces passer rentre rentrer entre entrer ouvre ouvrent ouvrir mettre mis mise
+    obtenir beneficier releve relever classee classe cadre possible serait pourrait
+    maintenant depuis apres suite""".split()
+)
+#: Words of a state told with the question, not a disease's name: "il est paralysé d'un côté,
+#: ça peut passer en ALD ?" asks which disease rather than reading "paralyse cote" as a name.
+_STATE_WORDS = frozenset(
+    """paralyse paralysee paralyses paralysees cote reste restee handicape handicapee
+    sequelle sequelles gauche""".split()
 )
 
 
@@ -306,7 +315,9 @@ def unknown_name_in(text: str) -> Optional[str]:
     """What is left of a question about a disease once its question words are removed
     ("glomerulite zorglub" in "est-ce que la glomérulite de Zorglub est une ALD ?"), when it
     could be a disease's name (a word of 4 letters or more); None otherwise."""
-    left = [w for w in words(text).replace("'", " ").split() if w not in _QUESTION_WORDS]
+    left = [
+        w for w in words(text).replace("'", " ").split() if w not in _QUESTION_WORDS and w not in _STATE_WORDS
+    ]
     if not any(len(w) >= 4 and not w.isdigit() for w in left):
         return None
     return " ".join(left)

@@ -41,15 +41,22 @@ _YES_RE = re.compile(rf"^{_LEADING_FILLERS}(?:{_YES})(?:\s+(?:{_YES}|merci|madam
 _NO_RE = re.compile(rf"^{_LEADING_FILLERS}(?:{_NO})(?:\s+(?:{_NO}|merci|madame|monsieur))*$")
 _UNSURE_RE = re.compile(rf"(?:^|\s)(?:{_UNSURE})(?:\s|$)")
 # An answer that starts with yes or no and goes on ("oui bien sûr, c'est pour mon diabète",
-# "non c'est pour une entorse") keeps that first word's meaning.
+# "non c'est pour une entorse", "bah oui c'est dans le protocole", "je pense que oui, il y est")
+# keeps that first word's meaning.
 _STARTS_YES = re.compile(
-    r"^(?:oui+|ouai+s?|yes|bien sur|tout a fait|exactement|absolument|"
-    r"evidemment|effectivement|en effet)\b"
+    rf"^{_LEADING_FILLERS}(?:oui+|ouai+s?|yes|bien sur|tout a fait|exactement|absolument|"
+    r"evidemment|effectivement|en effet|(?:je (?:crois|pense)|il me semble) que oui|"
+    r"normalement oui|a priori oui)\b"
 )
 _STARTS_NO = re.compile(
-    r"^(?:non+|nan|pas du tout|absolument pas|surtout pas|jamais|"
-    r"pas vraiment|rien a voir|aucun rapport)\b"
+    rf"^{_LEADING_FILLERS}(?:non+|nan|pas du tout|absolument pas|surtout pas|jamais|"
+    r"pas vraiment|rien a voir|aucun rapport|(?:je (?:crois|pense)|il me semble) que non|"
+    r"je (?:ne )?(?:crois|pense) pas|normalement non|a priori non)\b"
 )
+# A statement that ends with its yes or no ("c'est marqué dedans oui", "il y est pas non"),
+# when it asks nothing ("c'est pour une entorse, non ?" asks).
+_ENDS_YES = re.compile(r"\b(?:oui+|ouai+s?)$")
+_ENDS_NO = re.compile(r"\b(?:non+|nan)$")
 
 
 def read_yes_no(text: str) -> Optional[Reading]:
@@ -71,6 +78,10 @@ def read_yes_no(text: str) -> Optional[Reading]:
     if _STARTS_NO.match(folded):
         return "no"
     if _STARTS_YES.match(folded):
+        return "yes"
+    if "?" not in text and _ENDS_NO.search(folded):
+        return "no"
+    if "?" not in text and _ENDS_YES.search(folded):
         return "yes"
     return None
 

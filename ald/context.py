@@ -93,6 +93,15 @@ _IN_PROTOCOL_YES = re.compile(
     r"\b(?:dans|ds) (?:le |mon |son )?protocole\b|\bsur (?:le |mon |son )?protocole\b|"
     r"\bau protocole\b"
 )
+# The protocol as the place of a change asked for ("on peut rajouter des trucs dans le
+# protocole ?", "faire ajouter la kiné au protocole") or of a content asked about ("qu'est-ce
+# qui est prévu dans le protocole ?"): no statement that the user's care is in it. Infinitives
+# and nouns only: "la kiné a été ajoutée au protocole" states it.
+_PROTOCOL_CHANGE_OR_QUESTION = re.compile(
+    r"\b(?:r?ajouter|r?ajout|inscrire|mettre|met|modifier|changer|reviser|revision|completer|"
+    r"inclure|integrer|figurer|mettre a jour|mise a jour|qu'est[- ]ce qu\w*|quoi|quel(?:le)?s?|"
+    r"lesquel(?:le)?s?|ce qui|ce qu'(?:il|on|y))\b"
+)
 _LINKED_NO = re.compile(
     r"\b(?:pas|rien a voir avec|aucun rapport avec|sans rapport avec) (?:lie|liee|liees?|en lien)?"
     r"\s?(?:a|avec)? ?(?:mon|ma|mes|son|sa) (?:ald|maladie)\b|\bpas lie|\bpas liee|"
@@ -240,7 +249,7 @@ def read_context(text: str, today: date) -> Facts:
     in_protocol: Optional[bool] = None
     if _IN_PROTOCOL_NO.search(folded):
         in_protocol = False
-    elif _IN_PROTOCOL_YES.search(folded) and _care_context(folded):
+    elif _states_in_protocol(folded) and _care_context(folded):
         in_protocol = True
     linked: Optional[bool] = None
     if _LINKED_NO.search(folded):  # first: "pas lié à mon ALD" holds "lié à mon ALD"
@@ -260,6 +269,17 @@ def read_context(text: str, today: date) -> Facts:
         relative=_first(_RELATIVES, folded),
         correction=bool(_CORRECTION.search(folded)),
     )
+
+
+def _states_in_protocol(folded: str) -> bool:
+    """True when the words say that a care is written in the protocol ("c'est inscrit dans mon
+    protocole", "ma séance prévue au protocole"), not when the protocol is only where a change
+    is asked ("on peut rajouter des trucs dans le protocole ?") or what it holds is asked."""
+    for found in _IN_PROTOCOL_YES.finditer(folded):
+        clause = re.split(r"[.;!?]", folded[: found.end()])[-1]
+        if not _PROTOCOL_CHANGE_OR_QUESTION.search(clause):
+            return True
+    return False
 
 
 def _care_context(folded: str) -> bool:

@@ -32,6 +32,7 @@ Rules, in order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Dict, Iterable, List, Literal, Optional, Tuple, cast, get_args
 
@@ -267,6 +268,57 @@ def main_care(kinds: Iterable[Optional[str]]) -> Optional[str]:
     known = [k for k in kinds if k]
     precise = [k for k in known if k not in SETTING_KINDS]
     return next(iter(precise or known), None)
+
+
+#: Each care kind's patterns (content/vocabulary.yml `match`), in the order of the file.
+_CARE_PATTERNS: Tuple[Tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile("|".join(f"(?:{p})" for p in entry.patterns)), entry.code)
+    for entry in _CARE_KINDS.entries
+    if entry.patterns and entry.code
+)
+
+
+def care_kinds_in(text: str) -> List[str]:
+    """Every CareKind the words of `text` name, in the order of the text, each once. A span
+    found by a kind earlier in the vocabulary is not found again by a later, more general one
+    ("dépassement d'honoraires" is no consultation)."""
+    folded = words(text)
+    taken: List[Tuple[int, int]] = []
+    found: Dict[str, int] = {}
+    for pattern, code in _CARE_PATTERNS:
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if start == end or any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.setdefault(code, start)
+    return sorted(found, key=found.__getitem__)
+
+
+#: The words of a prescription: "m'a prescrit un médicament", "prescription de kiné", "des
+#: séances prescrites par mon médecin".
+_PRESCRIBED = re.compile(r"\bprescri(?:te?s?|re|ptions?|vent)\b")
+_BY_WHOM = re.compile(r"^\s*par\b")
+
+
+def prescribed_care(text: str) -> Optional[str]:
+    """The care a message says was prescribed, when it names the prescriber too: "mon rhumato
+    m'a prescrit un médoc" → "medicament", "des séances de kiné prescrites par mon médecin" →
+    "kine" (the prescriber is only who asks for it). None when the message speaks of no
+    prescription or names no care prescribed."""
+    folded = words(text)
+    cue = _PRESCRIBED.search(folded)
+    if cue is None:
+        return None
+    after = folded[cue.end() :]
+    # "prescrit par mon rhumato": the care comes before the words of the prescription.
+    part = folded[: cue.start()] if _BY_WHOM.match(after) else after
+    care = main_care(care_kinds_in(part))
+    if care in SETTING_KINDS:
+        # Settings only ("une consultation chez le dermato"): the vocabulary's order, where the
+        # specialist comes before the generic "consultation".
+        return care_kind_from_text(part)
+    return care
 
 
 def ald_status_from_text(text: str) -> Optional[AldStatus]:

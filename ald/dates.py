@@ -1,13 +1,16 @@
 """French dates: finding them in a message, reading them, checking them, writing them.
 
 Users type on a phone, often without accents or capitals: "10 fevrier", "le 1er aout",
-"15/12/25", "il y a 10 jours", "le 3 mars dernier". This module:
+"15/12/25", "il y a 10 jours", "ca fait 15 jours", "le 3 mars dernier", "le 3 du mois
+dernier", or correct a date with a day alone ("non pardon c'etait le 12"). This module:
 
 - finds date expressions in a whole sentence (`find_dates`, regex spans over a folded copy of
   the text, so that offsets are those of the original text);
 - reads one (`parse_date_fr`): explicit dates are checked here (day and month must exist: no
   silent correction of "31 février" or "32 janvier"), relative ones ("hier", "il y a 3 mois",
-  "la semaine dernière") are computed by dateparser from the injected `today`;
+  "la semaine dernière") are computed by dateparser from the injected `today`, a day of a
+  relative month ("le 3 du mois dernier") or a day alone ("le 12", completed with `prefer`)
+  from `today` with `add_months_clamped`;
 - checks which side of today a date is on and rejects absurd ones (`check_side`);
 - writes a date in French (`format_date_fr`, Babel, "1er" for the first of the month);
 - adds calendar months (`add_months_clamped`, dateutil: 31 May − 3 months = 28/29 February).
@@ -191,6 +194,33 @@ _NUM_RE = r"\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _UNIT_RE = r"jours?|semaines?|mois|ans?|annees?"
 # A two-digit year must not be a quantity ("le 10 mars 15 jours", "le 3 mai 20 h").
 _NOT_QUANTITY = r"(?!\s*(?:ans?\b|annees?\b|h\b|h\d|heures?\b|%|€|euros?\b|jours?\b|mois\b|:|\d))"
+# What comes before a number of units ago: "il y a", "y a", "ya", "voila", "ca fait", "cela fait",
+# "ca va faire" (the spelling "sa fait" too).
+_AGO_RE = r"il\s*y\s*a|y\s*a|ya|voila|(?:ca|cela|sa)\s+(?:fait|va\s+faire)"
+#: "le 3 du mois dernier", "le 15 de ce mois": months from the current one.
+MONTH_OFFSETS: Dict[str, int] = {
+    "dernier": -1,
+    "passe": -1,
+    "precedent": -1,
+    "prochain": 1,
+    "suivant": 1,
+    "ce": 0,
+    "en cours": 0,
+}
+# A day of the month alone ("le 12"): 1 to 31, with "er" for the first.
+_BARE_DAY_RE = r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)(?:\s?er\b)?"
+# ... and only where it answers or corrects a date question: the message starts there, or just
+# after "c'etait", "plutot", "non", "pardon", "en fait", "ah", "euh", "oups" (not after "appelez":
+# "le 15" is the SAMU; checked in _raw_matches)...
+_BARE_DAY_BEFORE = re.compile(
+    r"(?:^|[.!?;]|(?<![\w-])(?:c\s?'?\s?etai[ts]?|etait|plutot|non|pardon|en\s+fait|ah|euh|oups))[\s,]*$"
+)
+# ... and nothing but punctuation or a hedge after it ("le 12 je crois"): no month ("le 12
+# novembre" is textual), no unit, no other number ("le 06 12 34 56 78").
+_BARE_DAY_AFTER = (
+    r"(?![.,]\d)(?=\s*(?:[.!?,;)]|$|(?:je\s+(?:crois|pense)|normalement|il\s+me\s+semble|plutot|pardon"
+    r"|en\s+fait|du\s+coup|svp|merci)\b))"
+)
 
 _PATTERNS: Tuple[Tuple[str, re.Pattern[str]], ...] = (
     # 2026-04-20, 2026/04/20
@@ -239,8 +269,22 @@ _PATTERNS: Tuple[Tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("month_end", re.compile(rf"(?<![\w-])(?P<pos>fin)[\s-]+(?P<m>{_FULL_MONTH_RE})\b")),
-    # il y a 10 jours, y a deux semaines, dans 3 mois
-    ("ago", re.compile(rf"(?<![\w-])(?:il\s*y\s*a|y\s*a|ya)\s+(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\b")),
+    # le 3 du mois dernier, le 15 de ce mois(-ci), le 1er du mois prochain
+    (
+        "day_of_month",
+        re.compile(
+            rf"(?<![\w/.-])(?P<d>\d{{1,2}}|{_DAY_WORD_RE})(?:\s?er)?\s+"
+            rf"(?:du\s+mois\s+(?P<rel>dernier|passe|precedent|prochain|suivant|en\s+cours)"
+            rf"|de\s+(?P<ce>ce)\s+mois(?:[\s-]*ci)?)(?![\w-])"
+        ),
+    ),
+    # le 12, c'etait le 12, plutot le 1er (only where _BARE_DAY_BEFORE allows it)
+    ("day", re.compile(rf"(?<![\w'-])(?P<before>)le\s+{_BARE_DAY_RE}{_BARE_DAY_AFTER}")),
+    # il y a 10 jours, y a deux semaines, ca fait 15 jours, voila 10 jours, dans 3 mois
+    ("ago", re.compile(rf"(?<![\w-])(?:{_AGO_RE})\s+(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\b")),
+    # depuis 15 jours, depuis 3 semaines (not "depuis 2 ans", "depuis 6 mois": how long one has
+    # been ill, not a date)
+    ("ago", re.compile(rf"(?<![\w-])depuis\s+(?P<n>{_NUM_RE})\s+(?P<unit>jours?|semaines?)\b")),
     ("in", re.compile(rf"(?<![\w-])dans\s+(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\b")),
     # hier, avant-hier, aujourd'hui, demain, après-demain
     (
@@ -264,7 +308,7 @@ _PATTERNS: Tuple[Tuple[str, re.Pattern[str]], ...] = (
 class DateSpan:
     """A date expression found in a message: `text[start:end]` of the ORIGINAL text.
     `kind` says which pattern found it (iso, numeric, numeric_noyear, textual, month,
-    month_end, ago, in, word, period, weekday)."""
+    month_end, day_of_month, day, ago, in, word, period, weekday)."""
 
     start: int
     end: int
@@ -296,6 +340,11 @@ def _raw_matches(folded: str) -> Iterator[Tuple[str, re.Match[str]]]:
                 continue
             if "alone" in m.groupdict() and folded[: m.start()].strip():
                 continue
+            # (the 40 characters before are enough: a cue word and its spaces)
+            if "before" in m.groupdict() and not _BARE_DAY_BEFORE.search(
+                folded, max(0, m.start() - 40), m.start()
+            ):
+                continue
             yield kind, m
 
 
@@ -316,10 +365,13 @@ def find_dates(text: str) -> List[DateSpan]:
     """Every date expression in `text`, in order, as spans of the original text.
 
     Finds explicit dates (also impossible ones such as "31 février", so that they can be
-    refused), numeric and ISO dates, relative ones ("hier", "il y a 10 jours", "dans 3 mois",
-    "la semaine dernière", "lundi dernier") and month expressions with a year or
-    "dernier/prochain" ("mars 2026", "fin mai"). Not: bare numbers ("2 enfants", "ALD 30",
-    "100 %", "36 46", phone numbers), durations ("6 mois de soins", "depuis 2 ans"),
+    refused), numeric and ISO dates, relative ones ("hier", "il y a 10 jours", "ça fait 15
+    jours", "voilà 10 jours", "depuis 15 jours", "dans 3 mois", "la semaine dernière", "lundi
+    dernier"), a day of a month named relatively ("le 3 du mois dernier", "le 15 de ce mois"),
+    a day alone where it answers or corrects ("le 12", "non pardon c'était le 12"; not
+    "appelez le 15") and month expressions with a year or "dernier/prochain" ("mars 2026",
+    "fin mai"). Not: bare numbers ("2 enfants", "ALD 30", "100 %", "36 46", "n° 12", phone
+    numbers), durations ("6 mois de soins", "3 semaines", "depuis 2 ans", "depuis 6 mois"),
     fractions ("1/2")."""
     if not text:
         return []
@@ -407,8 +459,37 @@ def _strict_parser() -> DateDataParser:
 
     return DateDataParser(
         languages=["fr"],
-        settings={"STRICT_PARSING": True, "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False},
+        settings={
+            "STRICT_PARSING": True,
+            "DATE_ORDER": "DMY",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            # Explicit dates only: its relative reading ("3 semaines", "ca fait 10 jours") would
+            # count from the machine's clock, not from `today`, and a bare duration is no date;
+            # the patterns read the relative forms. No timestamps either ("1700000000").
+            "PARSERS": ["custom-formats", "absolute-time"],
+        },
     )
+
+
+def _day_alone(d: int, today: date, prefer: Prefer) -> Optional[date]:
+    """ "le 12" alone: the 12th of the latest month ("past") or of the next one ("future") where
+    it is on that side of today; a month without that day is skipped ("le 31" on 2 December,
+    past: 31 October)."""
+    step = -1 if prefer == "past" else 1
+    month_start = today.replace(day=1)
+    for offset in range(0, 4):
+        start = add_months_clamped(month_start, step * offset)
+        candidate = _valid(start.year, start.month, d)
+        if candidate is None:
+            continue
+        if (prefer == "past" and candidate <= today) or (prefer == "future" and candidate >= today):
+            return candidate
+    return None  # a day the pattern lets through (1 to 31) always comes within 3 months
+
+
+def _day(d: str) -> int:
+    """A day of the month written in digits or words ("12", "vingt-deux", "premier")."""
+    return int(d) if d.isdigit() else DAY_WORDS[" ".join(re.split(r"[\s-]+", d))]
 
 
 def _number(n: str) -> int:
@@ -440,12 +521,18 @@ def _interpret(
     if kind == "numeric_noyear":
         return ok(_yearless(int(g["d"]), int(g["m"]), today, prefer))
     if kind == "textual":
-        day = int(g["d"]) if g["d"].isdigit() else DAY_WORDS[" ".join(re.split(r"[\s-]+", g["d"]))]
+        day = _day(g["d"])
         month = MONTHS[g["m"]]
         if g["y"]:
             return ok(_valid(_full_year(g["y"], today), month, day))
         side: Prefer = "past" if g["rel"] == "dernier" else "future" if g["rel"] == "prochain" else prefer
         return ok(_yearless(day, month, today, side))
+    if kind == "day_of_month":
+        offset = MONTH_OFFSETS["ce" if g["ce"] else re.sub(r"\s+", " ", g["rel"])]
+        month_start = add_months_clamped(today.replace(day=1), offset)
+        return ok(_valid(month_start.year, month_start.month, _day(g["d"])))
+    if kind == "day":
+        return ok(_day_alone(int(g["d"]), today, prefer))
     if kind in ("month", "month_end"):
         if g.get("pos") != "fin":
             return ParsedDate(None, "imprecise", text)
@@ -490,8 +577,10 @@ def parse_date_fr(text: str, today: date, prefer: Prefer) -> ParsedDate:
 
     A date without a year is completed with `prefer`: "past" → the latest such date on or
     before `today` (a sending date), "future" → the next one on or after `today` (an end
-    date); "dernier"/"prochain" in the text win over `prefer`. Relative dates count from
-    `today`. Day and month are checked here, never corrected (see ParsedDate for the errors).
+    date); "dernier"/"prochain" in the text win over `prefer`. A day alone ("le 12") is that
+    day of the nearest month on the `prefer` side (today 2 December: past → 12 November,
+    future → 12 December). Relative dates count from `today`. Day and month are checked
+    here, never corrected (see ParsedDate for the errors).
     Forms the patterns miss ("le dix janvier 2026") go to dateparser in strict mode
     (day, month and year required)."""
     text = text or ""

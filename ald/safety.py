@@ -5,8 +5,10 @@ your médecin or pharmacien") when the classifier missed it. Pure Python, no Ras
 
 An emergency told as a past event or asked about ("ma mère a fait un infarctus en mars, elle a
 droit au 100 % ?") is not one now: the file's `emergency_not_now` says when a match of an
-emergency pattern is set aside (the message is then left to the classifier). An emergency said
-in the present, and suicidal words, are never set aside.
+emergency pattern is set aside (the message is then left to the classifier). So is a lasting
+sequel of a past event told in the present ("il a fait un AVC cet été, il est paralysé d'un côté
+maintenant", "elle a la bouche de travers depuis son AVC"). An emergency said in the present,
+and suicidal words, are never set aside.
 
 Source: FACTS.md, "Contacts" (3114 for suicidal thoughts, 15 / 112 for an emergency) and the
 design brief's "Safety first" rule (never advise on a treatment). The phone numbers
@@ -32,7 +34,7 @@ MEDICAL_ADVICE = "medical_advice"
 # gets 15 / 112.
 ORDER = (SUICIDAL, EMERGENCY, MEDICAL_ADVICE)
 NOT_NOW = "emergency_not_now"
-NOT_NOW_LISTS = ("told", "past_time", "event", "ald_question", "right_now")
+NOT_NOW_LISTS = ("told", "past_time", "event", "ald_question", "right_now", "lasting")
 
 
 @dataclass(frozen=True)
@@ -44,17 +46,27 @@ class NotNow:
     event: Tuple[Pattern[str], ...] = ()
     ald_question: Tuple[Pattern[str], ...] = ()
     right_now: Tuple[Pattern[str], ...] = ()
+    lasting: Tuple[Pattern[str], ...] = ()
 
     def sets_aside(self, plain: str, match: Match[str]) -> bool:
         """Whether this match of an emergency pattern in `plain` (folded) is told as past,
-        hypothetical or a risk, and then dated in the past or asked about for the ALD."""
-        start = match.start()
+        hypothetical or a risk, or as a lasting sequel, and then dated in the past or asked
+        about for the ALD, with no word putting it now."""
+        start, end = match.span()
+        lasting = [found.span() for pattern in self.lasting for found in pattern.finditer(plain)]
         told = any(
             found.start() < start <= found.end() + 1
             for pattern in self.told
             for found in pattern.finditer(plain)
-        )
-        if not told or any(p.search(plain) for p in self.right_now):
+        ) or any(left <= start and end <= right for left, right in lasting)
+        if not told:
+            return False
+        # "Maintenant" in "il est paralysé d'un côté maintenant" tells a state, not the moment.
+        if any(
+            not any(left <= found.start() and found.end() <= right for left, right in lasting)
+            for pattern in self.right_now
+            for found in pattern.finditer(plain)
+        ):
             return False
         # A dated past ("il y a 2 ans", "en mars", "depuis son AVC"): not now. "Depuis une heure"
         # or "après une dispute" date nothing (past_time asks for a disease event after "depuis").

@@ -90,7 +90,9 @@ class AnswerModel:
         questions = [question_part(t) for t in texts]
         asked = [i for i, q in enumerate(questions) if q]
         if self.question_weight > 0 and asked:
-            q = self.lexical.predict_proba(self.vectorizer.transform([fold(questions[i] or "") for i in asked]))
+            q = self.lexical.predict_proba(
+                self.vectorizer.transform([fold(questions[i] or "") for i in asked])
+            )
             wq = self.question_weight
             logp[asked] = (1 - wq) * logp[asked] + wq * np.log(np.maximum(q, _FLOOR))
         logp -= logp.max(axis=1, keepdims=True)

@@ -87,6 +87,27 @@ def test_a_disease_entity_the_list_does_not_know_is_kept_by_name(tracker: Make) 
     assert "ald_key" not in found or found["ald_key"] is None
 
 
+def test_a_state_taken_for_a_disease_is_not_kept_as_its_name(tracker: Make) -> None:
+    found = remembered(
+        tracker(
+            text="il est paralysé d'un côté, ça peut passer en ald ?",
+            intent="ask_disease_ald",
+            entities=[ent("disease", "paralysé d'un côté")],
+        )
+    )
+    assert found.get("disease_name") is None
+
+
+def test_the_disease_of_a_past_stroke_read_as_an_emergency_is_kept(tracker: Make) -> None:
+    found = remembered(
+        tracker(
+            text="mon grand pere a fait un avc cet ete, il est paralysé d'un coté maintenant",
+            intent="emergency",
+        )
+    )
+    assert found["ald_key"] == "1"
+
+
 def test_everything_for_a_coverage_question_in_one_message(tracker: Make) -> None:
     text = "je suis en ald exoneree, ma seance chez l'endocrino prevue au protocole, remboursee a combien ?"
     found = remembered(tracker(text=text, intent="ask_coverage", entities=[ent("care_kind", "endocrino")]))
@@ -202,3 +223,17 @@ def test_small_talk_naming_a_doctor_is_no_care(tracker: Make) -> None:
     ranking = {"intent_ranking": [{"name": "nlu_fallback"}, {"name": "thank"}]}
     t = tracker(text="merci docteur", intent="nlu_fallback", parse_extra=ranking)
     assert "care_kind" not in remembered(t)
+
+
+def test_a_yes_read_as_a_question_answers_any_yes_no_question_a_form_asks(tracker: Make) -> None:
+    t = tracker(
+        {"requested_slot": "elig_on_list"},
+        text="oui elle est sur la liste",
+        intent="faq",
+        active_loop="eligibility_form",
+    )
+    assert remembered(t)["elig_on_list"] is True
+    # Not a slot asked for a date, nor a yes/no question no form asks.
+    t = tracker({"requested_slot": "sent_date"}, text="oui", intent="faq", active_loop="decision_form")
+    assert "sent_date" not in remembered(t)
+    assert remembered(tracker(text="oui c'est dans le protocole", intent="faq")) == {}

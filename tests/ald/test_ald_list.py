@@ -261,6 +261,15 @@ def test_match_from_key_unknown() -> None:
         ("Quelles maladies sont reconnues ALD ?", None),
         ("une maladie rare c'est une ald ?", None),
         ("mon medecin dit que c'est une ald, c'est vrai ?", None),
+        # Verbs of the question and a state told with it are no disease's name: "ça peut passer
+        # en ALD ?" after an AVC told earlier asked "passer" as an unknown disease.
+        ("ca peut passer en ald ?", None),
+        ("ça rentre dans les affections de longue durée ?", None),
+        ("est ce que cette maladie est prise a 100% ?", None),
+        ("il est paralysé d'un côté, ça peut passer en ald ?", None),
+        ("elle est restée handicapée, ça ouvre droit au 100 % ?", None),
+        ("la sarcoïdose ouvre droit à une prise en charge à 100 % ?", "sarcoidose"),
+        ("ma fille a une paralysie cérébrale, est-ce que cette maladie est une ALD ?", "paralysie cerebrale"),
     ],
 )
 def test_what_is_left_of_a_question_may_be_an_unknown_name(text, left) -> None:

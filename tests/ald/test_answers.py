@@ -41,6 +41,13 @@ YES = [
     "oui, c'est pour mon diabète",
     "Oui bien sûr c'est lié",
     "absolument",
+    # Replies to "Ce soin est-il prévu dans votre protocole ?" that go on in the user's words.
+    "oui c'est marqué dans le protocole",
+    "oui c'est marqué dedans",
+    "ouais il y est",
+    "bah oui c'est dans le protocole",
+    "je pense que oui, il y est",
+    "c'est marqué dedans oui",
 ]
 NO = [
     "non",
@@ -63,6 +70,11 @@ NO = [
     "pas encore",
     "ce n'est pas le cas",
     "non, pas dans le protocole",
+    "non il y est pas",
+    "non pas dedans",
+    "ben non il y est pas",
+    "je crois pas, il y est pas",
+    "il y est pas non",
 ]
 UNSURE = [
     "je sais pas",
@@ -89,6 +101,10 @@ NEITHER = [
     "ma mère a parkinson",
     "🙂",
     "<b>x</b>",
+    "c'est marqué dans le protocole ?",
+    "c'est pour une entorse, non ?",
+    "on peut rajouter des trucs dans le protocole ?",
+    "bonjour",
 ]
 
 

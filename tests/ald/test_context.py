@@ -92,6 +92,16 @@ def test_ald_status_in_a_sentence(text: str, status: Optional[str]) -> None:
         ("c'est pas lié à mon ALD", None, False),
         ("ce n'est pas lié à ma maladie", None, False),
         ("mon protocole est parti le 12 octobre", None, None),
+        # The protocol as the place of a change asked for, or of a content asked about: no
+        # statement of where the user's care is.
+        ("on peut rajouter des trucs dans le protocole ?", None, None),
+        ("comment faire ajouter la kiné au protocole ?", None, None),
+        ("est-ce que je peux mettre mes séances de kiné dans mon protocole ?", None, None),
+        ("qu'est-ce qui est prévu dans le protocole ?", None, None),
+        # ... but a change done, or a statement before a question on changes, states it.
+        ("la kiné a été ajoutée au protocole", True, True),
+        ("mes médicaments sont dans le protocole, on peut en rajouter ?", True, True),
+        ("oui c'est marqué dans le protocole", True, True),
     ],
 )
 def test_care_in_protocol_and_linked(text: str, in_protocol: Optional[bool], linked: Optional[bool]) -> None:

@@ -6,7 +6,16 @@ from typing import Optional, Tuple
 
 import pytest
 
-from ald.coverage import CARE_KINDS, STILL_PAYS, Situation, care_kind_from_text, coverage, main_care
+from ald.coverage import (
+    CARE_KINDS,
+    STILL_PAYS,
+    Situation,
+    care_kind_from_text,
+    care_kinds_in,
+    coverage,
+    main_care,
+    prescribed_care,
+)
 
 EXO = "exonerante"
 NON = "non_exonerante"
@@ -268,6 +277,52 @@ def test_care_kind_unknown(text: str) -> None:
 )
 def test_main_care_is_the_precise_one(kinds: list, main: Optional[str]) -> None:
     assert main_care(kinds) == main
+
+
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        (
+            "mon rhumato m'a prescrit un medoc qui est pas dans mon protocole",
+            ["consultation_specialiste", "medicament"],
+        ),
+        ("un médoc", ["medicament"]),
+        ("des séances de kiné prescrites par mon médecin", ["kine", "consultation_generaliste"]),
+        # A span of a specific kind is not found again by a general one.
+        (
+            "le dépassement d'honoraires de la consultation",
+            ["depassement_honoraires", "consultation_generaliste"],
+        ),
+        ("la cure thermale", ["cure_thermale"]),
+        ("bonjour", []),
+    ],
+)
+def test_every_care_a_message_names_in_its_order(text: str, kinds: list) -> None:
+    assert care_kinds_in(text) == kinds
+
+
+@pytest.mark.parametrize(
+    "text, care",
+    [
+        # The prescriber is who asks for the care, not the care asked about.
+        ("mon rhumato m'a prescrit un medoc pas dans mon protocole, c'est rembourse a 100 ?", "medicament"),
+        ("mon rhumato m'a prescrit des séances de kiné, c'est remboursé ?", "kine"),
+        ("le généraliste m'a prescrit une IRM", "imagerie"),
+        ("des séances de kiné prescrites par mon médecin", "kine"),
+        ("mon cardiologue m'a prescrit une consultation chez le dermato", "consultation_specialiste"),
+        ("une prescription de transport en ambulance", "transport"),
+        # No prescription, or no care prescribed: nothing to say.
+        ("mon rhumato est-il remboursé à 100 % ?", None),
+        ("le médecin m'a prescrit quelque chose", None),
+    ],
+)
+def test_the_care_prescribed(text: str, care: Optional[str]) -> None:
+    assert prescribed_care(text) == care
+
+
+def test_a_medicine_written_medoc_is_a_medicine() -> None:
+    assert care_kind_from_text("mon rhumato m'a prescrit un medoc") == "medicament"
+    assert care_kind_from_text("et le rhumato ?") == "consultation_specialiste"
 
 
 def test_no_consultation_amount_for_an_analysis_and_figures_with_their_date() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -336,3 +337,137 @@ def test_a_message_that_is_only_day_and_month_is_a_date(text, expected) -> None:
 @pytest.mark.parametrize("text", ["je prends 1/2 comprimé", "prendre 1/2", "5/9 et 6/9 ?"])
 def test_a_bare_fraction_inside_a_sentence_is_not_a_date(text) -> None:
     assert find_dates(text) == []
+
+
+# --------------------------------------------------------------------------- how patients say it
+# (today 2 December 2026, a Wednesday: the date of tests/conversations/fresh.yml)
+
+DEC_2 = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    "text, expected, span",
+    [
+        ("le protocole est parti le 3 du mois dernier", date(2026, 11, 3), "3 du mois dernier"),
+        ("le 20 du mois dernier", date(2026, 11, 20), "20 du mois dernier"),
+        ("le 10 du mois passé", date(2026, 11, 10), "10 du mois passé"),
+        ("le 1er du mois dernier", date(2026, 11, 1), "1er du mois dernier"),
+        ("le 15 de ce mois", date(2026, 12, 15), "15 de ce mois"),
+        ("le 15 de ce mois-ci", date(2026, 12, 15), "15 de ce mois-ci"),
+        ("le 3 du mois en cours", date(2026, 12, 3), "3 du mois en cours"),
+        ("le 3 du mois prochain", date(2027, 1, 3), "3 du mois prochain"),
+        ("le premier du mois prochain", date(2027, 1, 1), "premier du mois prochain"),
+        ("le vingt-deux de ce mois-ci", date(2026, 12, 22), "vingt-deux de ce mois-ci"),
+    ],
+)
+def test_a_day_of_a_month_named_relatively(text: str, expected: date, span: str) -> None:
+    assert [s.text for s in find_dates(text)] == [span]
+    for prefer in ("past", "future"):  # the month is said: prefer does not apply
+        parsed = parse_date_fr(text, DEC_2, prefer)  # type: ignore[arg-type]
+        assert (parsed.value, parsed.error, parsed.text) == (expected, None, span), prefer
+
+
+@pytest.mark.parametrize(
+    "today, text",
+    [
+        (DEC_2, "le 31 du mois dernier"),  # 31 November
+        (date(2027, 3, 10), "le 30 du mois dernier"),  # 30 February
+        (date(2027, 1, 31), "le 29 du mois prochain"),  # 29 February 2027
+    ],
+)
+def test_a_day_the_relative_month_does_not_have_is_refused(today: date, text: str) -> None:
+    parsed = parse_date_fr(text, today, "past")
+    assert parsed.value is None and parsed.error == "impossible"
+
+
+@pytest.mark.parametrize(
+    "today, text, past, future",
+    [
+        (DEC_2, "le 12", date(2026, 11, 12), date(2026, 12, 12)),
+        (DEC_2, "non pardon c'etait le 12", date(2026, 11, 12), date(2026, 12, 12)),
+        (DEC_2, "c'était le 12", date(2026, 11, 12), date(2026, 12, 12)),
+        (DEC_2, "Plutôt le 12 !", date(2026, 11, 12), date(2026, 12, 12)),
+        (DEC_2, "non, le 12 je crois", date(2026, 11, 12), date(2026, 12, 12)),
+        (DEC_2, "c'etait le 1er", date(2026, 12, 1), date(2027, 1, 1)),
+        (DEC_2, "le 2", DEC_2, DEC_2),  # today is on both sides
+        (DEC_2, "le 31", date(2026, 10, 31), date(2026, 12, 31)),  # no 31 November
+        (date(2027, 1, 15), "le 20", date(2026, 12, 20), date(2027, 1, 20)),  # year boundary
+        (date(2027, 1, 31), "le 30", date(2027, 1, 30), date(2027, 3, 30)),  # no 30 February
+        (date(2028, 1, 31), "le 29", date(2028, 1, 29), date(2028, 2, 29)),  # leap year
+    ],
+)
+def test_a_day_alone_is_completed_on_the_side_asked(today: date, text: str, past: date, future: date) -> None:
+    assert [s.kind for s in find_dates(text)] == ["day"]
+    assert parse_date_fr(text, today, "past").value == past
+    assert parse_date_fr(text, today, "future").value == future
+
+
+@pytest.mark.parametrize(
+    "text, expected, span",
+    [
+        ("ça fait 15 jours que le doc a envoyé le protocole", date(2026, 11, 17), "ça fait 15 jours"),
+        ("ca fait 15 jours", date(2026, 11, 17), "ca fait 15 jours"),
+        ("ca fait 3 semaines que j'attends", date(2026, 11, 11), "ca fait 3 semaines"),
+        ("ça fait deux mois", date(2026, 10, 2), "ça fait deux mois"),
+        ("cela fait un mois", date(2026, 11, 2), "cela fait un mois"),
+        ("sa fait quinze jours", date(2026, 11, 17), "sa fait quinze jours"),
+        ("ça va faire 3 semaines", date(2026, 11, 11), "ça va faire 3 semaines"),
+        ("voila 10 jours", date(2026, 11, 22), "voila 10 jours"),
+        ("voilà deux semaines que c'est parti", date(2026, 11, 18), "voilà deux semaines"),
+        ("j'attends depuis 15 jours", date(2026, 11, 17), "depuis 15 jours"),
+        ("rien depuis 3 semaines", date(2026, 11, 11), "depuis 3 semaines"),
+    ],
+)
+def test_ca_fait_voila_depuis_are_il_y_a(text: str, expected: date, span: str) -> None:
+    assert [s.text for s in find_dates(text)] == [span]
+    parsed = parse_date_fr(text, DEC_2, "past")
+    assert (parsed.value, parsed.error) == (expected, None)
+    amount = re.sub(r"^\S+\s+(?:va\s+faire|fait)?\s*", "", span)  # "15 jours"
+    assert parse_date_fr(f"il y a {amount}", DEC_2, "past").value == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "j'ai 12 ans",
+        "12 euros",
+        "le 12 euros",
+        "ald 30",
+        "je suis en ALD 30",
+        "n° 12",
+        "3 semaines",
+        "2 jours",
+        "6 mois",
+        "100 %",
+        "le 12 %",
+        "le 12 ans",
+        "le 12h",
+        "appelez le 15",
+        "faut-il appeler le 15 ?",
+        "non le 15 c'est le samu",
+        "plutôt le 15 ou le 112 ?",
+        "mon numéro est le 06 12 34 56 78",
+        "le 2ème étage",
+        "le 3 pièces",
+        "le 12 du mois",
+        "le 0",
+        "le 32",
+        "depuis 2 ans",
+        "malade depuis 6 mois",
+        "ça fait 100 %",
+        "ca fait 12 euros",
+        "cette semaine",
+        "1700000000",
+    ],
+)
+def test_numbers_that_are_not_days_stay_non_dates(sentence: str) -> None:
+    assert find_dates(sentence) == []
+    for prefer in ("past", "future"):
+        parsed = parse_date_fr(sentence, DEC_2, prefer)  # type: ignore[arg-type]
+        assert parsed.value is None, (sentence, parsed)
+
+
+def test_a_duration_alone_does_not_read_the_machine_clock() -> None:
+    # dateparser's relative reading of "3 semaines" counted from the real clock, not `today`
+    assert parse_date_fr("3 semaines", date(2020, 1, 1), "past").error == "unparsed"
+    assert parse_date_fr("il y a 3 semaines", date(2020, 1, 1), "past").value == date(2019, 12, 11)

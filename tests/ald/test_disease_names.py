@@ -16,6 +16,15 @@ ON_LIST = [
     ("attaque cérébrale", 1),
     ("il a fait un avc", 1),
     ("hémiplégie après un AVC", 1),
+    ("A.V.C.", 1),
+    ("AVC ischémique", 1),
+    ("avc hémorragique", 1),
+    ("infarctus cérébral", 1),
+    ("hémorragie cérébrale", 1),
+    ("hémorragie méningée", 1),
+    ("thrombose cérébrale", 1),
+    ("mon grand pere a fait un avc cet ete, il est paralysé d'un coté maintenant", 1),
+    ("il est resté paralysé d'un côté depuis son AVC", 1),
     # 2 insuffisances médullaires
     ("aplasie médullaire", 2),
     ("aplasie medullaire", 2),
@@ -268,6 +277,13 @@ LOOK_ALIKES = [
     ("déficit en vitamine D", "7"),
     ("déficit immunitaire transitoire", "7"),
     ("bilharziose simple", "4"),
+    # A stroke is not a heart attack, a transient attack no stroke, a paralysis no paraplegia.
+    ("infarctus cérébral", "13"),
+    ("accident ischémique transitoire", "1"),
+    ("embolie pulmonaire", "1"),
+    ("paralysé d'un côté", "20"),
+    ("paralysée", "20"),
+    ("il est paralysé d'un côté maintenant", "20"),
 ]
 
 
@@ -290,3 +306,12 @@ def test_a_neuropathy_points_to_the_severe_neurological_forms() -> None:
 @pytest.mark.parametrize("name", UNKNOWN)
 def test_unknown_names_are_not_found(name: str) -> None:
     assert lookup_disease(name) is None
+
+
+@pytest.mark.parametrize(
+    "symptom", ["paralysé d'un côté", "il est paralysé d'un coté maintenant", "paralysée", "hémiplégique"]
+)
+def test_a_symptom_alone_is_no_disease_of_the_list(symptom: str) -> None:
+    """A paralysis has many causes (a stroke, multiple sclerosis, an injury...): only the
+    disease named with it says the entry."""
+    assert lookup_disease(symptom) is None

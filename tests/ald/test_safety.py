@@ -303,3 +303,99 @@ def test_what_is_happening_now_is_never_set_aside(text: str) -> None:
 )
 def test_an_event_of_just_now_is_an_emergency_even_asked_about(text: str) -> None:
     assert safety.safety_signal(text) == "emergency"
+
+
+# --- A past event, and its lasting sequels told in the present --------------------------------
+
+PAST_EVENTS_AND_SEQUELS = [
+    "mon grand pere a fait un avc cet ete, il est paralysé d'un coté maintenant",
+    "mon grand-père a fait un AVC cet été",
+    "il a fait un AVC l'an dernier",
+    "elle a fait un avc en mars",
+    "il a fait un avc il y a 2 ans",
+    "il a eu un AVC en 2024",
+    "après son infarctus de l'année dernière, il a droit à quoi ?",
+    "depuis son avc il est paralysé d'un côté",
+    "suite à son AVC il ne parle plus bien",
+    "il est paralysé d'un côté maintenant",
+    "elle ne parle plus bien depuis son avc",
+    "il a fait un infarctus cet hiver, c'est une ald ?",
+    "ma mère a fait une crise cardiaque l'été dernier",
+    "elle a fait une embolie pulmonaire le mois dernier",
+    "il a fait une embolie il y a 6 semaines",
+    "il a fait un malaise la semaine dernière",
+    "mon mari a fait un infarctus il y a 3 mois, il a droit au 100 % ?",
+    "elle a fait une attaque cérébrale l'an passé",
+    "il a fait un avc ce printemps, c'est une ald ?",
+    "il a fait un AVC l'an dernier et aujourd'hui il est hémiplégique, c'est une ALD ?",
+    "mon père a fait un AVC l'été dernier, il est en fauteuil maintenant, ald possible ?",
+    "il a fait un avc cet été et maintenant il a du mal à parler",
+    "il a fait un avc l'an dernier, maintenant il a le bras paralysé",
+    "suite à son AVC il est paralysé d'un côté maintenant, ça peut passer en ald ?",
+    "il a le bras paralysé depuis son avc",
+    "elle a la bouche de travers depuis son AVC",
+    "elle ne parle plus normalement depuis 2 ans",
+    "il a le visage paralysé depuis l'an dernier",
+]
+PRESENT_EMERGENCIES = [
+    "mon père fait un AVC",
+    "je crois que ma femme fait un avc",
+    "il a la bouche de travers depuis 10 minutes",
+    "il vient de faire un malaise",
+    "AVC en cours",
+    "infarctus en cours, que faire",
+    "il est paralysé d'un coup",
+    "tout à coup elle est paralysée",
+    "il a le visage paralysé d'un coup",
+    "hier soir il a fait un malaise et là il respire mal",
+    "il a fait un malaise la semaine dernière et là il respire mal",
+    "elle fait une embolie pulmonaire",
+    "il a fait une crise cardiaque ce matin",
+    "mon mari a fait un avc il y a 10 minutes",
+    "il a la bouche de travers",
+    "maintenant il a le bras paralysé",
+    "il a le bras paralysé depuis 10 minutes",
+    "elle a la bouche de travers depuis son AVC il y a 2 heures",
+    "il a fait un avc l'an dernier et il est paralysé d'un coup maintenant",
+    "il a fait un malaise l'an dernier et tout à coup il ne peut plus bouger",
+    "il a fait un avc cet été, il est paralysé d'un côté maintenant et là il respire mal",
+    "ma mère a fait un AVC l'an dernier et maintenant elle ne parle plus du tout",
+    "mon père a fait un AVC l'an dernier, il en refait un maintenant",
+    "il fait un malaise cet été ?",
+]
+
+
+@pytest.mark.parametrize("text", PAST_EVENTS_AND_SEQUELS)
+def test_a_past_event_or_its_lasting_sequel_is_not_an_emergency(text: str) -> None:
+    assert safety.safety_signal(text) is None
+
+
+@pytest.mark.parametrize("text", PRESENT_EMERGENCIES)
+def test_an_emergency_happening_now_still_fires(text: str) -> None:
+    assert safety.safety_signal(text) == safety.EMERGENCY
+
+
+def test_breathing_badly_in_general_is_not_an_emergency() -> None:
+    assert safety.safety_signal("je respire mal la nuit, c'est une ALD ?") is None
+
+
+def test_a_now_word_inside_a_lasting_sequel_does_not_put_the_event_now(tmp_path: Path) -> None:
+    base = (
+        "suicidal_thoughts: ['suicid']\nemergency: ['fait un avc', 'bouche de travers']\n"
+        "medical_advice: ['quelle dose']\n"
+        "emergency_not_now: {told: ['a fait '], past_time: ['en mars', 'depuis son avc'],"
+        " right_now: ['maintenant']"
+    )
+    without = tmp_path / "without.yml"
+    without.write_text(base + "}\n", encoding="utf-8")
+    told = "il a fait un avc en mars, il est paralyse maintenant"
+    sign = "il a la bouche de travers depuis son avc"
+    assert safety.safety_signal(told, path=str(without)) == safety.EMERGENCY
+    assert safety.safety_signal(sign, path=str(without)) == safety.EMERGENCY
+    lasting = tmp_path / "lasting.yml"
+    lasting.write_text(
+        base + ", lasting: ['paralyse maintenant', 'bouche de travers depuis son avc']}\n", encoding="utf-8"
+    )
+    assert safety.safety_signal(told, path=str(lasting)) is None
+    assert safety.safety_signal(sign, path=str(lasting)) is None
+    assert safety.safety_signal("il a fait un avc en mars, maintenant", path=str(lasting)) == safety.EMERGENCY

@@ -33,14 +33,24 @@ def test_words(text: str, expected: str) -> None:
     "text, expected",
     [
         (
-            "Ma femme a un lupus depuis mars. Le médecin veut faire le protocole. Il est valable combien de temps ?",
+            "Ma femme a un lupus depuis mars. Le médecin veut faire le protocole. "
+            "Il est valable combien de temps ?",
             "Il est valable combien de temps ?",
         ),
         # the asking sentence is not always the last one
-        ("c est quand la reponse de la secu ? le medecin a tout envoye hier", "c est quand la reponse de la secu ?"),
+        (
+            "c est quand la reponse de la secu ? le medecin a tout envoye hier",
+            "c est quand la reponse de la secu ?",
+        ),
         # no question mark: the last sentence
-        ("mon generaliste a rempli le papier. je voudrais savoir ou il part", "je voudrais savoir ou il part"),
-        ("Bonjour,\nmon ald se termine en mai\nje dois faire quoi pour la garder", "je dois faire quoi pour la garder"),
+        (
+            "mon generaliste a rempli le papier. je voudrais savoir ou il part",
+            "je voudrais savoir ou il part",
+        ),
+        (
+            "Bonjour,\nmon ald se termine en mai\nje dois faire quoi pour la garder",
+            "je dois faire quoi pour la garder",
+        ),
     ],
 )
 def test_question_part_of_a_message_of_several_sentences(text: str, expected: str) -> None:
