@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import FormAnswer, FormValidator, optional_bool, phrase, slots_set_now
-from ald import coverage
+from ald import context, coverage
 
 #: What the rule may still need (CoverageVerdict.missing) → the slot that asks it.
 COVERAGE_SLOTS = {"ald_status": "ald_status", "linked_to_ald": "linked_to_ald", "in_protocol": "in_protocol"}
@@ -29,23 +29,22 @@ def care_from(value: Any, tracker: Optional[Tracker] = None) -> Optional[str]:
     """The CareKind of a care_kind slot value: the slot holds what NLU extracted, which may be
     a word the rules do not know ("soins") or one of several care words of the message. The
     care the message says was prescribed wins ("mon rhumato m'a prescrit un médoc": the
-    medicine, not the rheumatologist; coverage.prescribed_care); then the other care_kind
-    entities of the latest message are tried; of several, the one asked about
-    (coverage.main_care); then the whole message. A care validated earlier stays. None if none
+    medicine, not the rheumatologist); then the other care_kind entities of the latest message
+    are tried; of several, the one asked about (both: coverage.care_asked, as the memory reads
+    the care); then the whole message. A care validated earlier stays. None if none
     is known."""
     values = list(value) if isinstance(value, list | tuple) else [value]
     validated = tracker is None or "care_kind" not in slots_set_now(tracker)
     if validated and len(values) == 1 and values[0] in coverage.CARE_KINDS:
         return str(values[0])  # the care the form answers, whatever else is said now
+    text = ""
     if tracker is not None:
-        prescribed = coverage.prescribed_care(str((tracker.latest_message or {}).get("text") or ""))
-        if prescribed is not None:
-            return prescribed
+        text = str((tracker.latest_message or {}).get("text") or "")
         values += list(tracker.get_latest_entity_values("care_kind"))
-    found = coverage.main_care(coverage.care_kind_from_text(str(v or "")) for v in values)
+    found = coverage.care_asked(text, values)
     if found is None and tracker is not None:
         # The entity may be a piece of the words ("de sang" of "prise de sang"): the message.
-        found = coverage.care_kind_from_text(str((tracker.latest_message or {}).get("text") or ""))
+        found = coverage.care_kind_from_text(text)
     return found
 
 
@@ -89,7 +88,11 @@ class ValidateCoverageForm(FormValidator):
     def validate_ald_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        status = coverage.ald_status_from_text(str(value or ""))
+        status: Optional[str] = coverage.ald_status_from_text(str(value or ""))
+        if status is None:
+            # The entity may be a piece of the words ("en" of "en ald exonérée"): the situation
+            # the whole message states (negations included), as the memory reads it.
+            status = context.ald_status_in(str((tracker.latest_message or {}).get("text") or ""))
         if status is None:
             return self.reject(dispatcher, tracker, "ald_status", "utter_ald_status_unknown")
         return self.accept("ald_status", status)

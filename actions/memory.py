@@ -48,21 +48,24 @@ DISEASE_INTENTS = {
 }
 #: Intents after which a care named in the text is kept (the coverage questions).
 CARE_INTENTS = {"ask_coverage", "inform", "deny", "faq"}
-#: Words of a question about what a care costs or how it is reimbursed: with them, a doctor
-#: named in a message not understood is the consultation asked about.
-COST_CUE = re.compile(r"\b(rembours\w*|pris\w* en charge|combien|cb|cmb|coute?\w*|pay\w*|gratuit\w*)")
+#: Words of a question about how a care is reimbursed or what it costs (on folded text).
+_COST_WORDS = (
+    r"rembours\w*|pris\w* en charge|(?:reste )?a (?:ma |sa |ta |votre |leur |notre )?charge|a 100\b|"
+    r"combien|cb|cmb|pay(?:er|ant\w*)|gratuit\w*"
+)
+#: With these words, a doctor named in a message not understood is the consultation asked
+#: about ("combien coûte le rhumato", "je paye le médecin").
+COST_CUE = re.compile(rf"\b(?:{_COST_WORDS}|coute?\w*|pay\w*)")
 #: Intents of small talk: "merci docteur" names no care asked about.
 SMALL_TALK = {"greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "what_can_you_do", "feedback"}
 #: Slots a correction or a new value may change after an answer, per answered form.
 LAST_TOPIC_SLOT = "last_topic"
 #: The words of a message that asks something: a question mark, an elliptic "et la kiné", a
-#: question word, or how a care is reimbursed. Outside the coverage questions, a care named in
-#: a message that asks nothing ("ses médicaments coûtent une fortune et c'est pour toute la
-#: vie") is no care asked about: it does not start them.
-ASKS = re.compile(
-    r"\?|^(?:et|mais)\b|\b(?:combien|cb|cmb|est[- ]ce|quel(?:le)?s?|comment|pourquoi|"
-    r"rembours\w*|pris\w* en charge|gratuit\w*|savoir)\b"
-)
+#: question word, or how a care is reimbursed ("la kiné c'est à 100 % pour moi", "à ma charge",
+#: "à payer"). Outside the coverage questions, a care named in a message that asks nothing
+#: ("ses médicaments coûtent une fortune et c'est pour toute la vie") is no care asked about: it
+#: does not start them.
+ASKS = re.compile(rf"\?|^(?:et|mais)\b|\b(?:est[- ]ce|quel(?:le)?s?|comment|pourquoi|savoir|{_COST_WORDS})\b")
 #: Intents whose reading loses to a yes or a no that answers the question a form just asked
 #: ("oui c'est marqué dans le protocole", classified as a question on the protocol): a question
 #: of information or a polite word. Never the safety, hand-off or exit intents, nor another
@@ -98,8 +101,9 @@ def answer_to_question(
     (`asked`), when the classifier read it as something else (ANSWER_WINS_OVER), so that the
     form's own mapping, which reads answers only, left it: "oui c'est marqué dans le protocole",
     "bah oui c'est dans le protocole", "non pas dedans", or a plain statement of the fact asked
-    ("c'est inscrit dans mon protocole"). None for a doubt, a question ("?") with no yes or no
-    word, or any other message."""
+    ("c'est inscrit dans mon protocole"). None for a doubt, a question with no yes or no word
+    first ("?", "je voudrais savoir si c'est dans le protocole ou non": answers.asks), or any
+    other message."""
     form = FORMS.get(str(active))
     spec = form.slots.get(str(asked)) if form is not None else None
     if spec is None or spec.kind != "yes_no" or intent not in ANSWER_WINS_OVER:
@@ -107,7 +111,7 @@ def answer_to_question(
     reading = answers.read_yes_no(text)
     if reading in ("yes", "no"):
         return reading == "yes"
-    if reading is None and "?" not in text:
+    if reading is None and not answers.asks(text):
         stated = {"in_protocol": facts.in_protocol, "linked_to_ald": facts.linked_to_ald}
         return stated.get(spec.name)
     return None
@@ -198,15 +202,18 @@ def remembered(tracker: Tracker) -> Dict[str, Any]:
     care = None
     in_coverage = "coverage_form" in (active, last)
     if asked != "care_kind" and (unsure or intent in CARE_INTENTS or in_coverage):
-        named = [coverage.care_kind_from_text(v) for v in entity_values(tracker, "care_kind")]
         # "mon rhumato m'a prescrit un médoc": the care prescribed, not the prescriber.
-        care = coverage.prescribed_care(text) or coverage.main_care(named)
+        care = coverage.care_asked(text, entity_values(tracker, "care_kind"))
         if care is None and (unsure or intent == "ask_coverage"):
             care = coverage.care_kind_from_text(text)
         if unsure and care == "consultation_generaliste" and not COST_CUE.search(fold(text)):
             care = None  # "son médecin parle d'une forme grave": a doctor named, no care asked about
         if intent != "ask_coverage" and not in_coverage and not ASKS.search(fold(text)):
             care = None  # a statement that only mentions a care asks nothing of its coverage
+        if asked and reply is not None:
+            # The yes or no answers the question on the care being asked about ("non c'est pas
+            # dedans, et les médicaments ?"): it stays, and so does that care.
+            care = None
         if care and care != tracker.get_slot("care_kind"):
             found["care_kind"] = care
             # Another care: whether it is linked and in the protocol is asked again.

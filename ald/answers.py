@@ -54,9 +54,17 @@ _STARTS_NO = re.compile(
     r"je (?:ne )?(?:crois|pense) pas|normalement non|a priori non)\b"
 )
 # A statement that ends with its yes or no ("c'est marqué dedans oui", "il y est pas non"),
-# when it asks nothing ("c'est pour une entorse, non ?" asks).
-_ENDS_YES = re.compile(r"\b(?:oui+|ouai+s?)$")
-_ENDS_NO = re.compile(r"\b(?:non+|nan)$")
+# when it asks nothing (`asks`): not "c'est pour une entorse, non ?", "c'est lié ou non", nor
+# "je voudrais savoir si c'est dans le protocole oui".
+_ENDS_YES = re.compile(r"(?<!\bou )\b(?:oui+|ouai+s?)$")
+_ENDS_NO = re.compile(r"(?<!\bou )\b(?:non+|nan)$")
+_ASKS = re.compile(r"\b(?:si|savoir|est ce)\b|\bou (?:oui+|non+|nan|pas)$")
+
+
+def asks(text: str) -> bool:
+    """Whether `text` is worded as a question: a "?", "savoir si", "est-ce", or an "ou non" at
+    its end ("je voudrais savoir si c'est dans le protocole ou non")."""
+    return "?" in text or bool(_ASKS.search(words(text)))
 
 
 def read_yes_no(text: str) -> Optional[Reading]:
@@ -79,9 +87,11 @@ def read_yes_no(text: str) -> Optional[Reading]:
         return "no"
     if _STARTS_YES.match(folded):
         return "yes"
-    if "?" not in text and _ENDS_NO.search(folded):
+    if asks(text):
+        return None
+    if _ENDS_NO.search(folded):
         return "no"
-    if "?" not in text and _ENDS_YES.search(folded):
+    if _ENDS_YES.search(folded):
         return "yes"
     return None
 

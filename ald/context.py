@@ -276,9 +276,21 @@ def _states_in_protocol(folded: str) -> bool:
     protocole", "ma séance prévue au protocole"), not when the protocol is only where a change
     is asked ("on peut rajouter des trucs dans le protocole ?") or what it holds is asked."""
     for found in _IN_PROTOCOL_YES.finditer(folded):
-        clause = re.split(r"[.;!?]", folded[: found.end()])[-1]
-        if not _PROTOCOL_CHANGE_OR_QUESTION.search(clause):
+        clause = re.split(r"[.;!?,]", folded[: found.start()])[-1]
+        # The few words just before: "qu'est-ce que je paie pour ma kiné qui est dans le
+        # protocole" states it, though its clause starts with a question word.
+        near = " ".join(clause.split()[-4:])
+        if _PROTOCOL_CHANGE_OR_QUESTION.search(near + " " + found.group(0)):
+            continue
+        # A supposition states it for the answer to come ("et si le médicament était dans le
+        # protocole ?").
+        if re.search(r"\bsi\b.*\b(?:etai[st]|etaient|avait)\b", clause):
             return True
+        # Whether it is in the protocol is what is asked ("la kiné est dans le protocole ?",
+        # "je voudrais savoir si c'est au protocole"): the user does not know it.
+        if re.match(r"\s*(?:ou (?:pas|non)\b.*)?\?", folded[found.end() :]) or re.search(r"\bsi\b", near):
+            continue
+        return True
     return False
 
 

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Dict, Iterable, List, Literal, Optional, Tuple, cast, get_args
+from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, cast, get_args
 
 from ald import vocabulary
-from ald.text import words
+from ald.text import fold, words
 
 CareKind = Literal[
     "consultation_generaliste",
@@ -298,27 +298,67 @@ def care_kinds_in(text: str) -> List[str]:
 #: The words of a prescription: "m'a prescrit un médicament", "prescription de kiné", "des
 #: séances prescrites par mon médecin".
 _PRESCRIBED = re.compile(r"\bprescri(?:te?s?|re|ptions?|vent)\b")
-_BY_WHOM = re.compile(r"^\s*par\b")
+#: Where a clause ends (on the folded text, punctuation kept): a mark or "et".
+_CLAUSE_END = re.compile(r"[,;:?.!]|\bet\b")
+#: Who prescribed: "par mon rhumato", "par lui"; not "par ordonnance", "deux fois par semaine".
+_BY_WHOM = re.compile(
+    r"\bpar\b(?! (?:ordonnance|ecrit|courrier|mail|telephone|fois|jour|semaine|mois|an|annee)s?\b)"
+)
+
+
+def _care_of(part: str) -> Optional[str]:
+    """The care a piece of a message names: the precise one (main_care); of settings only
+    ("une consultation chez le dermato"), the vocabulary's order, where the specialist comes
+    before the generic "consultation"."""
+    care = main_care(care_kinds_in(part))
+    return care_kind_from_text(part) if care in SETTING_KINDS else care
 
 
 def prescribed_care(text: str) -> Optional[str]:
     """The care a message says was prescribed, when it names the prescriber too: "mon rhumato
-    m'a prescrit un médoc" → "medicament", "des séances de kiné prescrites par mon médecin" →
-    "kine" (the prescriber is only who asks for it). None when the message speaks of no
-    prescription or names no care prescribed."""
-    folded = words(text)
+    m'a prescrit un médoc" → "medicament", "des séances de kiné prescrites hier par mon
+    médecin" → "kine" (the prescriber is only who asks for it). Only the clause of the
+    prescription is read (up to a , ; ? . or "et"); with "par", the words before the verb. As
+    its answer wins over the entities, None when unsure: no prescription, no care prescribed,
+    only a prescriber ("prescrit par mon cardiologue"), or another care named after it ("il m'a
+    prescrit une IRM et des séances de kiné"). When the message asks about another care than
+    the one prescribed ("il m'a prescrit une IRM, et la consultation chez le cardiologue est-elle
+    remboursée ?"), the care of the clause that asks."""
+    folded = fold(text)
     cue = _PRESCRIBED.search(folded)
     if cue is None:
         return None
     after = folded[cue.end() :]
-    # "prescrit par mon rhumato": the care comes before the words of the prescription.
-    part = folded[: cue.start()] if _BY_WHOM.match(after) else after
-    care = main_care(care_kinds_in(part))
-    if care in SETTING_KINDS:
-        # Settings only ("une consultation chez le dermato"): the vocabulary's order, where the
-        # specialist comes before the generic "consultation".
-        return care_kind_from_text(part)
+    end = _CLAUSE_END.search(after)
+    clause, rest = (after[: end.start()], after[end.start() :]) if end else (after, "")
+    by = _BY_WHOM.search(clause)
+    if by is not None:
+        # "des séances de kiné prescrites pour mon dos par le rhumato": the care comes before
+        # the verb, the words after "par" are who prescribed it.
+        before = _CLAUSE_END.split(folded[: cue.start()])[-1]
+        care = _care_of(f"{before} {clause[: by.start()]}")
+    else:
+        care = _care_of(clause)
+    if care is None:
+        return None
+    mark = folded.find("?")
+    if mark >= 0:
+        # The clause that asks, when it is not the prescription's own.
+        start = max((m.end() for m in _CLAUSE_END.finditer(folded, 0, mark)), default=0)
+        asking = folded[start:mark]
+        asked = None if start <= cue.start() < mark else _care_of(asking)
+        if asked is not None and asked != care:
+            return asked
+    if set(care_kinds_in(rest)) - {care}:
+        return None  # several cares: the one asked about is not the prescription's to say
     return care
+
+
+def care_asked(text: str, named: Iterable[Any]) -> Optional[str]:
+    """The care a message asks about: the one it says was prescribed (prescribed_care), else of
+    the care words named (`named`: slot values or entities, in the order of the message) the
+    one asked about (main_care)."""
+    return prescribed_care(text) or main_care(care_kind_from_text(str(v or "")) for v in named)
 
 
 def ald_status_from_text(text: str) -> Optional[AldStatus]:

@@ -213,7 +213,8 @@ _BARE_DAY_RE = r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)(?:\s?er\b)?"
 # after "c'etait", "plutot", "non", "pardon", "en fait", "ah", "euh", "oups" (not after "appelez":
 # "le 15" is the SAMU; checked in _raw_matches)...
 _BARE_DAY_BEFORE = re.compile(
-    r"(?:^|[.!?;]|(?<![\w-])(?:c\s?'?\s?etai[ts]?|etait|plutot|non|pardon|en\s+fait|ah|euh|oups))[\s,]*$"
+    r"(?:^|[.!?;]|(?<![\w-])(?:c\s?'?\s?etai[ts]?|etait|c\s?'?\s?est|plutot|non|pardon|en\s+fait|ah|euh|oups))"
+    r"[\s,]*$"
 )
 # ... and nothing but punctuation or a hedge after it ("le 12 je crois"): no month ("le 12
 # novembre" is textual), no unit, no other number ("le 06 12 34 56 78").
@@ -281,7 +282,14 @@ _PATTERNS: Tuple[Tuple[str, re.Pattern[str]], ...] = (
     # le 12, c'etait le 12, plutot le 1er (only where _BARE_DAY_BEFORE allows it)
     ("day", re.compile(rf"(?<![\w'-])(?P<before>)le\s+{_BARE_DAY_RE}{_BARE_DAY_AFTER}")),
     # il y a 10 jours, y a deux semaines, ca fait 15 jours, voila 10 jours, dans 3 mois
-    ("ago", re.compile(rf"(?<![\w-])(?:{_AGO_RE})\s+(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\b")),
+    # ("ça fait 6 mois de kiné" is a duration; "il y a 6 mois de ça" a date)
+    (
+        "ago",
+        re.compile(
+            rf"(?<![\w-])(?:{_AGO_RE})\s+(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\b"
+            r"(?!\s+d(?:e\s+|'\s*)(?!ca\b|cela\b))"
+        ),
+    ),
     # depuis 15 jours, depuis 3 semaines (not "depuis 2 ans", "depuis 6 mois": how long one has
     # been ill, not a date)
     ("ago", re.compile(rf"(?<![\w-])depuis\s+(?P<n>{_NUM_RE})\s+(?P<unit>jours?|semaines?)\b")),

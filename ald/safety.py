@@ -7,8 +7,10 @@ An emergency told as a past event or asked about ("ma mère a fait un infarctus 
 droit au 100 % ?") is not one now: the file's `emergency_not_now` says when a match of an
 emergency pattern is set aside (the message is then left to the classifier). So is a lasting
 sequel of a past event told in the present ("il a fait un AVC cet été, il est paralysé d'un côté
-maintenant", "elle a la bouche de travers depuis son AVC"). An emergency said in the present,
-and suicidal words, are never set aside.
+maintenant", "elle a la bouche de travers depuis son AVC de l'an dernier"), but only the sequel
+itself: an acute sign told next to it ("il est paralysé et a du mal à respirer aujourd'hui"), or
+a sign since an undated event ("la bouche de travers depuis son opération") is not. An emergency
+said in the present, and suicidal words, are never set aside.
 
 Source: FACTS.md, "Contacts" (3114 for suicidal thoughts, 15 / 112 for an emergency) and the
 design brief's "Safety first" rule (never advise on a treatment). The phone numbers
@@ -35,6 +37,8 @@ MEDICAL_ADVICE = "medical_advice"
 ORDER = (SUICIDAL, EMERGENCY, MEDICAL_ADVICE)
 NOT_NOW = "emergency_not_now"
 NOT_NOW_LISTS = ("told", "past_time", "event", "ald_question", "right_now", "lasting")
+# The group of a `lasting` pattern that names the sequel itself ("paralysé", "la bouche").
+LASTING_SIGN = "sign"
 
 
 @dataclass(frozen=True)
@@ -50,30 +54,49 @@ class NotNow:
 
     def sets_aside(self, plain: str, match: Match[str]) -> bool:
         """Whether this match of an emergency pattern in `plain` (folded) is told as past,
-        hypothetical or a risk, or as a lasting sequel, and then dated in the past or asked
-        about for the ALD, with no word putting it now."""
+        hypothetical or a risk, or is the sign of a lasting sequel, and then dated in the past
+        or asked about for the ALD, with no word putting it now."""
         start, end = match.span()
-        lasting = [found.span() for pattern in self.lasting for found in pattern.finditer(plain)]
+        # Each lasting sequel: its whole span and the span of its `sign` group.
+        lasting = [
+            (found.span(), found.span(LASTING_SIGN))
+            for pattern in self.lasting
+            for found in pattern.finditer(plain)
+        ]
+        # Only the sequel itself is set aside: an acute sign caught inside a lasting span
+        # ("paralysé et il s'étouffe maintenant") is not a sequel.
         told = any(
             found.start() < start <= found.end() + 1
             for pattern in self.told
             for found in pattern.finditer(plain)
-        ) or any(left <= start and end <= right for left, right in lasting)
+        ) or any(_overlap((start, end), sign) for _, sign in lasting)
         if not told:
             return False
-        # "Maintenant" in "il est paralysé d'un côté maintenant" tells a state, not the moment.
+        # "Maintenant" in "il est paralysé d'un côté maintenant" tells a state, not the moment:
+        # ignored for the sequel and for an event told elsewhere in the message, but never for
+        # another match inside that sequel's span.
         if any(
-            not any(left <= found.start() and found.end() <= right for left, right in lasting)
+            not any(
+                left <= found.start()
+                and found.end() <= right
+                and (_overlap((start, end), sign) or not _overlap((start, end), (left, right)))
+                for (left, right), sign in lasting
+            )
             for pattern in self.right_now
             for found in pattern.finditer(plain)
         ):
             return False
-        # A dated past ("il y a 2 ans", "en mars", "depuis son AVC"): not now. "Depuis une heure"
+        # A dated past ("il y a 2 ans", "en mars", "depuis son AVC de 2019"): not now. "Depuis une heure"
         # or "après une dispute" date nothing (past_time asks for a disease event after "depuis").
         if any(p.search(plain) for p in self.past_time):
             return True
         named_event = any(p.search(match.group(0)) for p in self.event)
         return named_event and any(p.search(plain) for p in self.ald_question)
+
+
+def _overlap(one: Tuple[int, int], other: Tuple[int, int]) -> bool:
+    """Whether two spans (start, end) share at least one character."""
+    return one[0] < other[1] and other[0] < one[1]
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,9 @@ def _signals(path: str = str(SIGNALS_FILE)) -> Signals:
     not_now = NotNow(
         **{name: _compiled(not_now_raw[name], f"{path}, {NOT_NOW}.{name}") for name in not_now_raw}
     )
+    unsigned = [p.pattern for p in not_now.lasting if LASTING_SIGN not in p.groupindex]
+    if unsigned:
+        raise ValueError(f"{path}, {NOT_NOW}.lasting: no (?P<{LASTING_SIGN}>...) group in {unsigned[0]!r}")
     return Signals(patterns, not_now)
 
 

@@ -106,6 +106,25 @@ async def test_ald_status_from_text(tracker, dispatcher, domain, value, expected
     assert [m["response"] for m in dispatcher.messages] == ([] if expected else ["utter_ald_status_unknown"])
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "je suis en ald exoneree, ma seance chez l'endocrino prevue au protocole, remboursee a combien ?",
+            "exonerante",
+        ),
+        ("je ne suis pas en ald, le kine c'est pris comment", "aucune"),
+        ("le kine c'est rembourse comment", None),
+    ],
+)
+async def test_a_piece_of_the_situation_is_read_in_the_whole_message(
+    tracker, dispatcher, domain, text, expected
+):
+    """The entity extractor may keep only "en" of "en ald exonérée"."""
+    result = ValidateCoverageForm().validate_ald_status("en", dispatcher, tracker(text=text), domain)
+    assert result["ald_status"] == expected
+
+
 async def test_a_doubt_is_never_taken_for_a_no(tracker, dispatcher, domain):
     t = tracker(text="je sais pas", intent="deny")
     result = ValidateCoverageForm().validate_in_protocol("je sais pas", dispatcher, t, domain)
@@ -359,6 +378,28 @@ def test_the_prescriber_alone_is_the_consultation(tracker, text, care):
     from actions.memory import remembered
 
     assert remembered(tracker(text=text, intent="ask_coverage"))["care_kind"] == care
+
+
+@pytest.mark.parametrize(
+    "text, slot, care",
+    [
+        # The form's validator reads the care as the memory does (coverage.care_asked).
+        ("les séances de kiné prescrites pour mon dos par le rhumato, c'est à 100 % ?", "rhumato", "kine"),
+        ("des médicaments prescrits hier par mon cardiologue", "cardiologue", "medicament"),
+        (
+            "il m'a prescrit une IRM, et la consultation chez le cardiologue est-elle remboursée ?",
+            "IRM",
+            "consultation_specialiste",
+        ),
+        ("prescrit par mon cardiologue, c'est remboursé ?", "cardiologue", "consultation_specialiste"),
+        ("mon rhumato m'a prescrit un médoc", "rhumato", "medicament"),
+    ],
+)
+def test_the_form_validates_the_care_prescribed(tracker, dispatcher, domain, text, slot, care):
+    events = [{"event": "user", "text": text}, {"event": "slot", "name": "care_kind", "value": slot}]
+    entities = [{"entity": "care_kind", "value": slot}]
+    t = tracker({"care_kind": slot}, text=text, intent="ask_coverage", entities=entities, events=events)
+    assert ValidateCoverageForm().validate_care_kind(slot, dispatcher, t, domain) == {"care_kind": care}
 
 
 #: Not understood surely; the classifier leaned to a FAQ question.

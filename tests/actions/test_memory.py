@@ -237,3 +237,109 @@ def test_a_yes_read_as_a_question_answers_any_yes_no_question_a_form_asks(tracke
     t = tracker({"requested_slot": "sent_date"}, text="oui", intent="faq", active_loop="decision_form")
     assert "sent_date" not in remembered(t)
     assert remembered(tracker(text="oui c'est dans le protocole", intent="faq")) == {}
+
+
+def care(value: str) -> Dict[str, Any]:
+    return ent("care_kind", value)
+
+
+@pytest.mark.parametrize(
+    "text, entities, kind",
+    [
+        # How a care is reimbursed or paid is a question on its coverage: it starts them.
+        ("la kiné c'est à 100 % pour moi", [care("kiné")], "kine"),
+        ("je dois payer la kiné", [care("kiné")], "kine"),
+        ("la kiné est à ma charge", [care("kiné")], "kine"),
+        ("le reste à charge de la kiné", [care("kiné")], "kine"),
+        # A statement that only mentions a care does not.
+        ("ses medicaments coutent une fortune et c'est pour toute la vie", [care("medicaments")], None),
+        ("je fais de la kiné deux fois par semaine", [care("kiné")], None),
+    ],
+)
+def test_a_care_is_asked_about_when_its_coverage_is(
+    tracker: Make, text: str, entities: list, kind: Any
+) -> None:
+    found = remembered(tracker({"ald_key": "8"}, text=text, intent="inform", entities=entities))
+    assert found.get("care_kind") == kind
+
+
+#: The coverage form asks whether the kiné is in the protocol.
+ASKS_PROTOCOL = {
+    "care_kind": "kine",
+    "ald_status": "exonerante",
+    "linked_to_ald": True,
+    "requested_slot": "in_protocol",
+}
+
+
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("c'est marqué dedans oui", True),
+        ("il y est pas non", False),
+        ("c'est inscrit dans mon protocole", True),
+        # A question that ends with "ou non" or asks "savoir si" answers nothing.
+        ("je voudrais savoir si c'est dans le protocole ou non", None),
+        ("c'est lié ou non", None),
+        ("est-ce que c'est dans le protocole ou non", None),
+        ("je voudrais savoir si c'est dans le protocole", None),
+    ],
+)
+def test_a_question_ending_with_a_yes_or_no_word_is_no_answer(tracker: Make, text: str, answer: Any) -> None:
+    t = tracker(ASKS_PROTOCOL, text=text, intent="faq", active_loop="coverage_form")
+    assert remembered(t).get("in_protocol") == answer
+
+
+@pytest.mark.parametrize(
+    "text, intent, entities, expected",
+    [
+        # The answer to the question pending stays, and so does the care it is about.
+        ("non c'est pas dedans, et les medicaments ?", "faq", [care("medicaments")], {"in_protocol": False}),
+        (
+            "oui c'est dans le protocole comme les médicaments",
+            "faq",
+            [care("médicaments")],
+            {"in_protocol": True},
+        ),
+        # No answer to it: another care is asked about, what was said of the kiné is forgotten.
+        (
+            "et les medicaments ?",
+            "ask_coverage",
+            [care("medicaments")],
+            {"care_kind": "medicament", "linked_to_ald": None, "in_protocol": None},
+        ),
+    ],
+)
+def test_an_answer_naming_another_care_still_answers(
+    tracker: Make, text: str, intent: str, entities: list, expected: Dict[str, Any]
+) -> None:
+    slots = {**ASKS_PROTOCOL, "in_protocol": "x"}  # so that a None set shows
+    t = tracker(slots, text=text, intent=intent, entities=entities, active_loop="coverage_form")
+    found = remembered(t)
+    assert {k: found.get(k, "absent") for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text, entities, kind",
+    [
+        (
+            "les séances de kiné prescrites pour mon dos par le rhumato, c'est à 100 % ?",
+            [care("kiné"), care("rhumato")],
+            "kine",
+        ),
+        (
+            "des médicaments prescrits hier par mon cardiologue",
+            [care("médicaments"), care("cardiologue")],
+            "medicament",
+        ),
+        (
+            "il m'a prescrit une IRM, et la consultation chez le cardiologue est-elle remboursée ?",
+            [care("IRM"), care("cardiologue")],
+            "consultation_specialiste",
+        ),
+        # Nothing prescribed said: the care words named, the precise one first.
+        ("le rhumato et la kiné c'est remboursé ?", [care("rhumato"), care("kiné")], "kine"),
+    ],
+)
+def test_the_care_prescribed_not_the_prescriber(tracker: Make, text: str, entities: list, kind: str) -> None:
+    assert remembered(tracker(text=text, intent="ask_coverage", entities=entities))["care_kind"] == kind

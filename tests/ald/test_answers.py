@@ -75,6 +75,7 @@ NO = [
     "ben non il y est pas",
     "je crois pas, il y est pas",
     "il y est pas non",
+    "c'est pas dans le protocole non",
 ]
 UNSURE = [
     "je sais pas",
@@ -105,6 +106,13 @@ NEITHER = [
     "c'est pour une entorse, non ?",
     "on peut rajouter des trucs dans le protocole ?",
     "bonjour",
+    # A yes or no word that ends a question is no answer ("ou non", "savoir si", "est-ce").
+    "je voudrais savoir si c'est dans le protocole ou non",
+    "c'est lié ou non",
+    "c'est dans le protocole oui ou non",
+    "est-ce que c'est dedans oui",
+    "je me demande si c'est lié, non",
+    "je veux savoir si c'est remboursé oui",
 ]
 
 

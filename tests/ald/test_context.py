@@ -102,6 +102,14 @@ def test_ald_status_in_a_sentence(text: str, status: Optional[str]) -> None:
         ("la kiné a été ajoutée au protocole", True, True),
         ("mes médicaments sont dans le protocole, on peut en rajouter ?", True, True),
         ("oui c'est marqué dans le protocole", True, True),
+        # a question word far before does not undo a statement...
+        ("qu'est-ce que je paie pour ma kiné qui est dans le protocole", True, True),
+        # ... but asking whether it is in the protocol states nothing
+        ("la kiné est dans le protocole ?", None, None),
+        ("je voudrais savoir si la kiné est dans le protocole", None, None),
+        ("est-ce que la kiné est dans le protocole ou pas ?", None, None),
+        # a supposition does, for the answer to come
+        ("et si le médicament était dans le protocole ?", True, True),
     ],
 )
 def test_care_in_protocol_and_linked(text: str, in_protocol: Optional[bool], linked: Optional[bool]) -> None:

@@ -10,6 +10,7 @@ from ald.coverage import (
     CARE_KINDS,
     STILL_PAYS,
     Situation,
+    care_asked,
     care_kind_from_text,
     care_kinds_in,
     coverage,
@@ -314,10 +315,47 @@ def test_every_care_a_message_names_in_its_order(text: str, kinds: list) -> None
         # No prescription, or no care prescribed: nothing to say.
         ("mon rhumato est-il remboursé à 100 % ?", None),
         ("le médecin m'a prescrit quelque chose", None),
+        # "par" later in the clause: the care before the verb, never the prescriber after "par".
+        ("les séances de kiné prescrites pour mon dos par le rhumato, c'est à 100 % ?", "kine"),
+        ("des médicaments prescrits hier par mon cardiologue", "medicament"),
+        ("kiné prescrite 2 fois par semaine par le rhumato", "kine"),
+        ("une prescription de kiné par mon médecin", "kine"),
+        ("mon médecin m'a prescrit par ordonnance des séances de kiné", "kine"),
+        ("prescrit par mon cardiologue, c'est remboursé ?", None),
+        ("des séances prescrites hier par mon rhumato", None),
+        # Only the clause of the prescription; a clause that asks about another care wins,
+        # several cares named with no question leave it to the entities.
+        (
+            "il m'a prescrit une IRM, et la consultation chez le cardiologue est-elle remboursée ?",
+            "consultation_specialiste",
+        ),
+        (
+            "la consultation chez le cardiologue est-elle remboursée ? il m'a prescrit une IRM",
+            "consultation_specialiste",
+        ),
+        ("il m'a prescrit des médicaments et de la kiné, c'est remboursé ?", None),
+        ("il m'a prescrit une IRM et une prise de sang", None),
+        ("il m'a prescrit de la kiné, est-ce que la kiné est remboursée ?", "kine"),
+        ("il m'a prescrit une IRM. C'est remboursé ?", "imagerie"),
     ],
 )
 def test_the_care_prescribed(text: str, care: Optional[str]) -> None:
     assert prescribed_care(text) == care
+
+
+@pytest.mark.parametrize(
+    "text, named, care",
+    [
+        # The care prescribed wins over the care words named; else the one asked about.
+        ("mon rhumato m'a prescrit un médoc", ["rhumato", "médoc"], "medicament"),
+        ("des médicaments prescrits hier par mon cardiologue", ["médicaments", "cardiologue"], "medicament"),
+        ("le rhumato et la kiné c'est remboursé ?", ["rhumato", "kiné"], "kine"),
+        ("prescrit par mon cardiologue", ["cardiologue"], "consultation_specialiste"),
+        ("des soins", ["soins"], None),
+    ],
+)
+def test_the_care_asked(text: str, named: list, care: Optional[str]) -> None:
+    assert care_asked(text, named) == care
 
 
 def test_a_medicine_written_medoc_is_a_medicine() -> None:

@@ -340,7 +340,7 @@ def test_a_bare_fraction_inside_a_sentence_is_not_a_date(text) -> None:
 
 
 # --------------------------------------------------------------------------- how patients say it
-# (today 2 December 2026, a Wednesday: the date of tests/conversations/fresh.yml)
+# (today 2 December 2026, a Wednesday: the date of tests/conversations/)
 
 DEC_2 = date(2026, 12, 2)
 
@@ -386,6 +386,7 @@ def test_a_day_the_relative_month_does_not_have_is_refused(today: date, text: st
         (DEC_2, "le 12", date(2026, 11, 12), date(2026, 12, 12)),
         (DEC_2, "non pardon c'etait le 12", date(2026, 11, 12), date(2026, 12, 12)),
         (DEC_2, "c'était le 12", date(2026, 11, 12), date(2026, 12, 12)),
+        (DEC_2, "non c'est le 12", date(2026, 11, 12), date(2026, 12, 12)),
         (DEC_2, "Plutôt le 12 !", date(2026, 11, 12), date(2026, 12, 12)),
         (DEC_2, "non, le 12 je crois", date(2026, 11, 12), date(2026, 12, 12)),
         (DEC_2, "c'etait le 1er", date(2026, 12, 1), date(2027, 1, 1)),
@@ -407,6 +408,7 @@ def test_a_day_alone_is_completed_on_the_side_asked(today: date, text: str, past
     [
         ("ça fait 15 jours que le doc a envoyé le protocole", date(2026, 11, 17), "ça fait 15 jours"),
         ("ca fait 15 jours", date(2026, 11, 17), "ca fait 15 jours"),
+        ("il y a 6 mois de ça", date(2026, 6, 2), "il y a 6 mois"),
         ("ca fait 3 semaines que j'attends", date(2026, 11, 11), "ca fait 3 semaines"),
         ("ça fait deux mois", date(2026, 10, 2), "ça fait deux mois"),
         ("cela fait un mois", date(2026, 11, 2), "cela fait un mois"),
@@ -431,6 +433,8 @@ def test_ca_fait_voila_depuis_are_il_y_a(text: str, expected: date, span: str) -
     [
         "j'ai 12 ans",
         "12 euros",
+        "ça fait 6 mois de kiné",
+        "il y a 10 jours d'attente",
         "le 12 euros",
         "ald 30",
         "je suis en ALD 30",

@@ -332,10 +332,14 @@ PAST_EVENTS_AND_SEQUELS = [
     "il a fait un avc cet été et maintenant il a du mal à parler",
     "il a fait un avc l'an dernier, maintenant il a le bras paralysé",
     "suite à son AVC il est paralysé d'un côté maintenant, ça peut passer en ald ?",
-    "il a le bras paralysé depuis son avc",
-    "elle a la bouche de travers depuis son AVC",
+    "il a le bras paralysé depuis son avc de l'an dernier",
+    "elle a la bouche de travers depuis son AVC il y a 2 ans",
+    "elle a la bouche de travers depuis son AVC d'il y a 3 mois",
+    "il a la bouche de travers depuis son avc en 2019",
     "elle ne parle plus normalement depuis 2 ans",
     "il a le visage paralysé depuis l'an dernier",
+    "elle ne parle plus bien depuis son avc de l'an dernier",
+    "il avait du mal à respirer après son opération il y a 2 ans",
 ]
 PRESENT_EMERGENCIES = [
     "mon père fait un AVC",
@@ -362,6 +366,31 @@ PRESENT_EMERGENCIES = [
     "ma mère a fait un AVC l'an dernier et maintenant elle ne parle plus du tout",
     "mon père a fait un AVC l'an dernier, il en refait un maintenant",
     "il fait un malaise cet été ?",
+    # Missed once a `lasting` span set aside every match inside it, ignored its now-word for
+    # every match, and took an undated "depuis son AVC / opération" for a past.
+    "il ne parle plus du tout depuis son attaque tout à l'heure",
+    "ma mère a la bouche de travers depuis son opération",
+    "il a la bouche de travers depuis son operation hier",
+    "mon fils ne parle plus normalement depuis son accident",
+    "il ne parle plus normalement depuis son hospitalisation",
+    "son bras ne bouge plus depuis son AVC d'hier",
+    "mon père a fait un AVC en mars, il est paralysé et a du mal à respirer aujourd'hui",
+    "il a fait un avc il y a 2 ans, maintenant il s'étouffe et il est paralysé",
+    "aujourd'hui il a perdu connaissance et il reste handicapé depuis son avc",
+    "elle garde des sequelles et ne se reveille plus maintenant depuis son avc",
+    # A sign since an undated event: the event may be of today.
+    "il a le bras paralysé depuis son avc",
+    "elle a la bouche de travers depuis son AVC",
+    "mon père a perdu connaissance depuis son opération",
+    "elle a perdu connaissance après son accident",
+    "il a avalé toute la boîte de cachets depuis son hospitalisation",
+    # An event of just now, and an acute sign inside a sequel's span.
+    "il a fait un avc hier, c'est une ald ?",
+    "il a fait un avc avant-hier",
+    "je viens de faire un malaise",
+    "il a fait un malaise cette semaine",
+    "il a fait un avc en mars, il est paralysé et a refait un avc maintenant",
+    "il a fait un avc l'an dernier, il est paralysé et il fait un malaise maintenant",
 ]
 
 
@@ -394,8 +423,27 @@ def test_a_now_word_inside_a_lasting_sequel_does_not_put_the_event_now(tmp_path:
     assert safety.safety_signal(sign, path=str(without)) == safety.EMERGENCY
     lasting = tmp_path / "lasting.yml"
     lasting.write_text(
-        base + ", lasting: ['paralyse maintenant', 'bouche de travers depuis son avc']}\n", encoding="utf-8"
+        base + ", lasting: ['(?P<sign>paralyse).*maintenant',"
+        " '(?P<sign>bouche) de travers depuis son avc']}\n",
+        encoding="utf-8",
     )
     assert safety.safety_signal(told, path=str(lasting)) is None
     assert safety.safety_signal(sign, path=str(lasting)) is None
     assert safety.safety_signal("il a fait un avc en mars, maintenant", path=str(lasting)) == safety.EMERGENCY
+    # Only a match of the sign is set aside, and the now-word counts for another match inside
+    # the span: "la bouche de travers" is no sequel of "paralyse ... maintenant".
+    inside = "il a fait un avc en mars, il est paralyse et a la bouche de travers maintenant"
+    assert safety.safety_signal(inside, path=str(lasting)) == safety.EMERGENCY
+    again = "il a fait un avc en mars, il est paralyse et a fait un avc maintenant"
+    assert safety.safety_signal(again, path=str(lasting)) == safety.EMERGENCY
+
+
+def test_a_lasting_pattern_without_a_sign_group_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "signals.yml"
+    bad.write_text(
+        "suicidal_thoughts: ['suicid']\nemergency: ['fait un avc']\nmedical_advice: ['quelle dose']\n"
+        "emergency_not_now: {lasting: ['paralyse maintenant']}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="sign"):
+        safety.safety_signal("bonjour", path=str(bad))

@@ -49,12 +49,18 @@
 
   /* Opened by the page itself, the widget's message field takes the focus as it mounts
    * (autoFocus; it does so only when the socket connected first, so not on every load): a
-   * keyboard or screen-reader user would start inside the chat, past the skip link. That one
-   * focus, during the opening alone, goes back to the top of the page (and so does the next
-   * Tab); any later focus, by the user or their screen reader, is left alone. */
+   * keyboard or screen-reader user would be pulled into the chat, past the skip link. That one
+   * focus, during the opening alone, goes back where it was (the top of the page if nowhere,
+   * and so does the next Tab); any later focus, by the user or their screen reader, is left
+   * alone. */
   function openWithoutFocus() {
+    var before = document.activeElement;
     function back(event) {
       if (!event.target.classList.contains("rw-new-message")) return;
+      if (before && before !== document.body && document.contains(before)) {
+        before.focus({ preventScroll: true });
+        return;
+      }
       var body = document.body;
       body.setAttribute("tabindex", "-1");
       body.focus({ preventScroll: true });
