@@ -71,6 +71,8 @@ ASKS = re.compile(rf"\?|^(?:et|mais)\b|\b(?:est[- ]ce|quel(?:le)?s?|comment|pour
 #: of information or a polite word. Never the safety, hand-off or exit intents, nor another
 #: form's question, whose rules must run.
 ANSWER_WINS_OVER = {"faq", "faq_details", "ask_disease_ald", "thank", "greet"}
+#: ... and for the question of the ALD situation, also the readings that carry no entity.
+STATUS_ANSWER_INTENTS = ANSWER_WINS_OVER | {"inform", "affirm", "deny", "nlu_fallback"}
 
 
 def _lean(ranking: List[Dict[str, Any]]) -> str:
@@ -96,16 +98,20 @@ def disease_in(tracker: Tracker, text: str, intent: str, asked: Optional[str]) -
 
 def answer_to_question(
     text: str, intent: str, active: Optional[str], asked: Optional[str], facts: context.Facts
-) -> Optional[bool]:
+) -> Any:
     """The yes or no a message gives to the yes/no question the form `active` just asked
     (`asked`), when the classifier read it as something else (ANSWER_WINS_OVER), so that the
     form's own mapping, which reads answers only, left it: "oui c'est marqué dans le protocole",
     "bah oui c'est dans le protocole", "non pas dedans", or a plain statement of the fact asked
     ("c'est inscrit dans mon protocole"). None for a doubt, a question with no yes or no word
     first ("?", "je voudrais savoir si c'est dans le protocole ou non": answers.asks), or any
-    other message."""
+    other message. For the question of the ALD situation, the situation the message states
+    ("elle est en ald", read as a question about a disease or not understood, with no entity
+    for the form's mapping)."""
     form = FORMS.get(str(active))
     spec = form.slots.get(str(asked)) if form is not None else None
+    if spec is not None and spec.kind == "ald_status" and intent in STATUS_ANSWER_INTENTS:
+        return None if answers.asks(text) else facts.ald_status
     if spec is None or spec.kind != "yes_no" or intent not in ANSWER_WINS_OVER:
         return None
     reading = answers.read_yes_no(text)

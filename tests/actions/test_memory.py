@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Optional
 
 import pytest
 from rasa_sdk import Tracker
@@ -237,6 +237,23 @@ def test_a_yes_read_as_a_question_answers_any_yes_no_question_a_form_asks(tracke
     t = tracker({"requested_slot": "sent_date"}, text="oui", intent="faq", active_loop="decision_form")
     assert "sent_date" not in remembered(t)
     assert remembered(tracker(text="oui c'est dans le protocole", intent="faq")) == {}
+
+
+@pytest.mark.parametrize(
+    "text, intent, status",
+    [
+        ("elle est en ald", "ask_disease_ald", "exonerante"),
+        ("elle est en ald", "nlu_fallback", "exonerante"),
+        ("il est pas en ald", "inform", "aucune"),
+        ("ald non exonérante", "faq", "non_exonerante"),
+        ("c'est quoi une ald exonérante ?", "faq", None),  # a question, no answer
+    ],
+)
+def test_the_situation_stated_answers_the_forms_question_whatever_the_reading(
+    tracker: Make, text: str, intent: str, status: Optional[str]
+) -> None:
+    t = tracker({"requested_slot": "ald_status"}, text=text, intent=intent, active_loop="coverage_form")
+    assert remembered(t).get("ald_status") == status
 
 
 def care(value: str) -> Dict[str, Any]:
