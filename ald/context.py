@@ -74,9 +74,9 @@ _STATUS_RES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
     (
         "exonerante",
         re.compile(
-            r"\bald exo\w*|\bexoner\w*|\b(?:suis|est|etre|mis|mise|passe|passee) "
+            r"\bald exo\w*|\bexoner\w*|\b(?:suis|jsuis?|chuis?|est|etre|mis|mise|passe|passee) "
             r"(?:en|a|au) (?:ald|100)|\bprise? en charge (?:a|au) 100 ?% pour (?:mon|ma|mes|son|sa)\b|"
-            r"\b(?:en|mon|son|ma|une) ald (?:pour|depuis|a 100)|\bj'ai (?:l'|une )ald\b|"
+            r"\b(?:en|mon|son|ma|une) ald (?:pour|pr|depuis|a 100)|\bj'ai (?:l'|une )ald\b|"
             r"\ben ald (?:au )?100\b|"
             r"\bmon 100 ?%|\bson 100 ?%|\breconnue? en ald"
         ),

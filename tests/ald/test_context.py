@@ -168,6 +168,8 @@ def test_nothing_in_noise(text: str) -> None:
     [
         ("en ald 100%, mes prises de sang prevues ds le protocole c rembourse comment", "exonerante", True),
         ("la kine c pas ds mon protocole", None, False),
+        ("jsui en ald pr mon diabete, ma kine c rembourse a 100 ?", "exonerante", None),
+        ("chui en ald, le kine c combien", "exonerante", None),
     ],
 )
 def test_sms_spellings_of_the_situation_and_the_protocol(text, status, in_protocol) -> None:
